@@ -2,6 +2,13 @@
 
 Wraps TensorFlow's own compiler entry point and fails (instead of silently
 compiling for a generic CPU) when LLVM does not recognise --target_cpu.
+
+Writes <prefix>.h, .o and _constants.o. XLA also writes <prefix>_metadata.o, a
+serialized xla::cpu::CompilationResultProto whose protobuf maps come out in
+hash order, so it differs from run to run. The generated class never reads it
+(its static data sets the proto to nullptr), so it is deleted, which makes the
+outputs byte-for-byte reproducible; if a TensorFlow version's class does read
+it, compilation fails here instead of linking without it.
 """
 
 import os
@@ -12,7 +19,7 @@ from absl import app
 from absl import flags
 
 _SAVED_MODEL_DIR = flags.DEFINE_string("saved_model_dir", None, "SavedModel directory.", required=True)
-_OUTPUT_PREFIX = flags.DEFINE_string("output_prefix", None, "Writes <prefix>.h, .o, _constants.o, _metadata.o.", required=True)
+_OUTPUT_PREFIX = flags.DEFINE_string("output_prefix", None, "Writes <prefix>.h, .o, _constants.o.", required=True)
 _CPP_CLASS = flags.DEFINE_string("cpp_class", None, "Fully qualified C++ class name to generate.", required=True)
 _TARGET_CPU = flags.DEFINE_string("target_cpu", "", "LLVM CPU name, e.g. haswell, znver5; empty for generic x86-64.")
 _TARGET_TRIPLE = flags.DEFINE_string("target_triple", "x86_64-pc-linux", "LLVM target triple.")
@@ -25,7 +32,9 @@ def main(argv):
            "--signature_def_key", _SIGNATURE.value,
            "--output_prefix", _OUTPUT_PREFIX.value, "--cpp_class", _CPP_CLASS.value,
            "--target_triple", _TARGET_TRIPLE.value, "--target_cpu", _TARGET_CPU.value] + argv[1:]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    # saved_model_cli orders a signature's arguments by iterating Python sets
+    # and dicts; a fixed hash seed makes that order (so the header) reproducible.
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr[-4000:])
@@ -33,6 +42,16 @@ def main(argv):
     if "is not a recognized processor" in proc.stderr:
         sys.exit(f"aot_compile: LLVM does not know --target_cpu={_TARGET_CPU.value!r}; "
                  "set TFLATENCY_AOT_TARGET_CPU or target_cpu to a known name (e.g. haswell)")
+    _drop_unused_metadata(_OUTPUT_PREFIX.value)
+
+
+def _drop_unused_metadata(prefix):
+    """Deletes <prefix>_metadata.o after checking the generated class never reads it."""
+    header = open(prefix + ".h").read()
+    if "set_static_data_compilation_result_proto(data, nullptr)" not in header:
+        sys.exit(f"aot_compile: {prefix}.h reads the embedded CompilationResultProto; this TensorFlow needs "
+                 f"{prefix}_metadata.o linked (tfcompile/tf_aot_library.bzl no longer declares it)")
+    os.remove(prefix + "_metadata.o")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def _tf_aot_compile_impl(ctx):
     name = ctx.attr.library_name
     sm = ctx.attr.saved_model[SavedModelInfo]
     header = ctx.actions.declare_file(name + ".h")
-    objects = [ctx.actions.declare_file(name + suffix) for suffix in [".o", "_constants.o", "_metadata.o"]]
+    objects = [ctx.actions.declare_file(name + suffix) for suffix in [".o", "_constants.o"]]
     makefile = ctx.actions.declare_file(name + "_makefile.inc")
     args = ctx.actions.args()
     args.add("--saved_model_dir", sm.dir.path)
