@@ -1,7 +1,9 @@
 // //cc:hand_bench: one inference of the hand-written fp32 LSTM/GRU kernel
 // (hand_rnn.h) on google-benchmark, one case per ISA path this CPU supports,
-// on one core: hand/<avx512|avx2|scalar>/rnn; and the widest ISA split across
-// cores: hand/<isa>_<n>threads/rnn. Each case is gated on the model's golden
+// on one core: hand/<avx512|avx2|scalar>/rnn; the widest ISA split across
+// cores: hand/<isa>_<n>threads/rnn; and the widest ISA on one core computing
+// step 0's recurrent product on the zero initial state as TensorFlow does
+// (the others skip it): hand/<isa>_full_step0/rnn. Each case is gated on the model's golden
 // output before it is timed. Flags: all standard --benchmark_* flags, plus
 //   --model_prefix=PATH  path prefix of an exported model (".../cc/model") or
 //                        its _info.json; `bazel run //cc:hand_bench` passes the
@@ -11,7 +13,7 @@
 //   --per_call_out=FILE [--per_call_count=N]  times the one case --benchmark_filter
 //                        selects call by call instead (tfcompile/per_call.h).
 // Counters: fma_per_second (the model's gate-product FMAs) and bytes_per_second
-// (packed weight bytes one inference actually streams; context streamed_bytes_<isa>).
+// (packed weight bytes one inference actually streams; context streamed_bytes:<case>).
 // Exits 2 on an unknown flag, 1 if the model does not load or a golden check fails.
 #include <cstdio>
 #include <cstdlib>
@@ -89,10 +91,12 @@ std::string TakeFlags(int* argc, char** argv, Flags* flags) {
   return "";
 }
 
-// hand/<isa>[_<n>threads]/rnn
-std::string CaseName(HandIsa isa, int threads) {
-  return "hand/" + std::string(HandIsaName(isa)) + (threads > 1 ? "_" + std::to_string(threads) + "threads" : "") +
-         "/rnn";
+// hand/<isa>[_<n>threads][_full_step0]/rnn
+std::string CaseName(const HandRnnOptions& options) {
+  const int threads = options.threads;
+  return "hand/" + std::string(HandIsaName(HandResolveIsa(options.isa))) +
+         (threads > 1 ? "_" + std::to_string(threads) + "threads" : "") +
+         (options.full_first_step ? "_full_step0" : "") + "/rnn";
 }
 
 // The per-call mode of one case: loading = reading the model and packing its
@@ -142,11 +146,12 @@ int Main(int argc, char** argv) {
     isa_list += (isa_list.empty() ? "" : ",") + std::string(HandIsaName(isa));
   }
   if (flags.threads > 1) configs.push_back(HandRnnOptions{HandBestIsa(), flags.threads});
+  configs.push_back(HandRnnOptions{HandBestIsa(), 1, /*full_first_step=*/true});
   // --per_call_out: only the selected kernel is loaded, timed as its cold start
   // (tfcompile/per_call.h).
   if (per_call.enabled()) {
     for (const HandRnnOptions& options : configs) {
-      per_call::Register(CaseName(options.isa, options.threads), PerCallLoader(prefix, options));
+      per_call::Register(CaseName(options), PerCallLoader(prefix, options));
     }
     return per_call::Run("hand_bench", per_call);
   }
@@ -172,14 +177,14 @@ int Main(int argc, char** argv) {
   benchmark::AddCustomContext("weight_bytes", std::to_string(rnns.front()->weight_bytes()));
   benchmark::AddCustomContext("isa", isa_list);
   benchmark::AddCustomContext("hand_threads", std::to_string(flags.threads));
-  for (const auto& rnn : rnns) {
-    if (rnn->threads() > 1) continue;
-    benchmark::AddCustomContext(std::string("streamed_bytes_") + HandIsaName(rnn->isa()),
-                                std::to_string(rnn->streamed_bytes()));
+  for (size_t i = 0; i < rnns.size(); ++i) {
+    const std::string name = CaseName(configs[i]);
+    benchmark::AddCustomContext("streamed_bytes:" + name, std::to_string(rnns[i]->streamed_bytes()));
   }
-  for (const auto& rnn : rnns) {
-    const std::string name = CaseName(rnn->isa(), rnn->threads());
-    benchmark::RegisterBenchmark(name.c_str(), BM_Hand, rnn.get(), &golden)->UseRealTime();
+  for (size_t i = 0; i < rnns.size(); ++i) {
+    const std::string name = CaseName(configs[i]);
+    HandRnn* rnn = rnns[i].get();
+    benchmark::RegisterBenchmark(name.c_str(), BM_Hand, rnn, &golden)->UseRealTime();
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -71,6 +71,7 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
     return nullptr;
   }
   rnn->plan_.workers = options.threads;
+  rnn->plan_.skip_zero_state_product = !options.full_first_step;
   rnn->Pack(weights);
   if (!rnn->packed_ || !rnn->scratch_) {
     *error = "config '" + config.name + "': out of memory packing the weights";
@@ -191,7 +192,8 @@ void HandRnn::Pack(const std::vector<float>& weights) {
       }
       slices_[l * workers + w] = hand::PackedSlice{d, b0, b1, k, k_bias, r, r_bias_n};
     }
-    streamed_bytes_ += 4 * (passes * (d * cols + cols) + T * (H * cols + (gru ? Hp : 0)));
+    const int64_t r_passes = plan_.skip_zero_state_product ? T - 1 : T;
+    streamed_bytes_ += 4 * (passes * (d * cols + cols) + r_passes * H * cols + T * (gru ? Hp : 0));
   }
   streamed_bytes_ *= c.batch;
 

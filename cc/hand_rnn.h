@@ -29,6 +29,10 @@ namespace tflatency {
 struct HandRnnOptions {
   HandIsa isa = HandIsa::kAuto;  // kAuto: the widest this CPU supports
   int threads = 1;  // cores one inference is split across (1: this thread only; capped at the unit blocks)
+  // The model's initial state is zero, so step 0's recurrent product h_{-1} * R
+  // is exactly zero and the kernel skips it (TensorFlow computes it). true:
+  // compute it anyway, the same work as TensorFlow, to show what skipping saves.
+  bool full_first_step = false;
 };
 
 class HandRnn {
@@ -53,12 +57,13 @@ class HandRnn {
   const HandModelConfig& config() const { return config_; }
   HandIsa isa() const { return isa_; }
   int threads() const { return plan_.workers; }
+  bool full_first_step() const { return !plan_.skip_zero_state_product; }
   int64_t fma_count() const { return HandFmaCount(config_); }
   // fp32 parameters of the model as exported.
   int64_t weight_bytes() const { return HandWeightFloats(config_) * 4; }
   // Bytes of packed weights one Run reads, all threads together (padding
-  // included): per layer K once per projection pass and R once per time step,
-  // times batch.
+  // included): per layer K once per projection pass and R once per time step
+  // (but step 0 unless full_first_step), times batch.
   int64_t streamed_bytes() const { return streamed_bytes_; }
   int64_t packed_bytes() const { return packed_floats_ * 4; }
 

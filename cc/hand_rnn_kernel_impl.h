@@ -109,23 +109,26 @@ HAND_TARGET void Project(const Plan& plan, const PackedSlice& slice, const float
 
 // One LSTM step over a slice: for every block of U = M*L units, acc = gx_t +
 // h_prev * R, then c = sig(f) c + sig(i) tanh(g), h = sig(o) tanh(c).
-template <class V>
+// kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
+template <class V, bool kZeroState>
 HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
                           float* c, float* h_out) {
   constexpr int L = V::kLanes, M = V::kUnitVecs, G = 4, W = G * M * L;
-  const int64_t h_rows = plan.units;
-  const float* w = slice.r_panels;
+  [[maybe_unused]] const int64_t h_rows = plan.units;
+  [[maybe_unused]] const float* w = slice.r_panels;
   gx_t += slice.block_begin * W;
   for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
     typename V::R acc[G * M];
 #pragma GCC unroll 16
     for (int v = 0; v < G * M; ++v) acc[v] = V::Load(gx_t + v * L);
+    if constexpr (!kZeroState) {
 #pragma GCC unroll 2
-    for (int64_t k = 0; k < h_rows; ++k) {
-      const typename V::R hk = V::Set1(h_prev[k]);
+      for (int64_t k = 0; k < h_rows; ++k) {
+        const typename V::R hk = V::Set1(h_prev[k]);
 #pragma GCC unroll 16
-      for (int v = 0; v < G * M; ++v) acc[v] = V::Fmadd(V::Load(w + v * L), hk, acc[v]);
-      w += W;
+        for (int v = 0; v < G * M; ++v) acc[v] = V::Fmadd(V::Load(w + v * L), hk, acc[v]);
+        w += W;
+      }
     }
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
@@ -144,12 +147,13 @@ HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const floa
 // One GRU step (reset_after) over a slice: acc_z, acc_r = gx_t (input and
 // recurrent bias folded in) + h_prev * R_zr; acc_n = rb_n + h_prev * R_n;
 // z = sig(acc_z), r = sig(acc_r), n = tanh(gx_n + r acc_n), h = n + z (h_prev - n).
-template <class V>
+// kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
+template <class V, bool kZeroState>
 HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
                          float* h_out) {
   constexpr int L = V::kLanes, M = V::kUnitVecs, G = 3, W = G * M * L;
-  const int64_t h_rows = plan.units;
-  const float* w = slice.r_panels;
+  [[maybe_unused]] const int64_t h_rows = plan.units;
+  [[maybe_unused]] const float* w = slice.r_panels;
   gx_t += slice.block_begin * W;
   for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
     typename V::R acc[G * M];
@@ -157,12 +161,14 @@ HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float
     for (int v = 0; v < 2 * M; ++v) acc[v] = V::Load(gx_t + v * L);
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) acc[2 * M + m] = V::Load(slice.r_bias_n + u0 + m * L);
+    if constexpr (!kZeroState) {
 #pragma GCC unroll 2
-    for (int64_t k = 0; k < h_rows; ++k) {
-      const typename V::R hk = V::Set1(h_prev[k]);
+      for (int64_t k = 0; k < h_rows; ++k) {
+        const typename V::R hk = V::Set1(h_prev[k]);
 #pragma GCC unroll 16
-      for (int v = 0; v < G * M; ++v) acc[v] = V::Fmadd(V::Load(w + v * L), hk, acc[v]);
-      w += W;
+        for (int v = 0; v < G * M; ++v) acc[v] = V::Fmadd(V::Load(w + v * L), hk, acc[v]);
+        w += W;
+      }
     }
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
@@ -193,10 +199,19 @@ HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, con
       const int64_t u_end = slice.block_end * V::kUnitVecs * V::kLanes;
       if (plan.cell == HandCell::kLstm) std::memset(ws.c + u_begin, 0, sizeof(float) * (u_end - u_begin));
       for (int64_t t = 0; t < T; ++t) {
+        const float* gx_t = ws.gx + t * plan.gate_cols;
+        const bool zero_state = t == 0 && plan.skip_zero_state_product;
+        float* h_t = seq + t * Hp;
         if (plan.cell == HandCell::kLstm) {
-          LstmStep<V>(plan, slice, ws.gx + t * plan.gate_cols, h_prev, ws.c, seq + t * Hp);
+          if (zero_state) {
+            LstmStep<V, true>(plan, slice, gx_t, h_prev, ws.c, h_t);
+          } else {
+            LstmStep<V, false>(plan, slice, gx_t, h_prev, ws.c, h_t);
+          }
+        } else if (zero_state) {
+          GruStep<V, true>(plan, slice, gx_t, h_prev, h_t);
         } else {
-          GruStep<V>(plan, slice, ws.gx + t * plan.gate_cols, h_prev, seq + t * Hp);
+          GruStep<V, false>(plan, slice, gx_t, h_prev, h_t);
         }
         if (team) plan.barrier.wait(plan.barrier.context, worker);  // all of h_t is written
         h_prev = seq + t * Hp;

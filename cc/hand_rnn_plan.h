@@ -17,7 +17,9 @@
 //   recurrence  for each step t: per block of U units, acc = gx[t] (GRU n gate:
 //               the recurrent bias) + h_{t-1} * R, then the cell update. R is
 //               stored as H'/U panels, each row-major [H][G*U]: streamed once per
-//               step, front to back. Step 0 runs the full product on h = 0 too.
+//               step, front to back. Step 0 skips the product: h_{-1} is the
+//               model's zero initial state (unless the plan asks for it, to
+//               measure what the shortcut saves).
 //
 // Workers. With W workers (threads), each owns a contiguous range of unit
 // blocks ("slice") in every layer, with its own copy of that range's K and R
@@ -64,6 +66,7 @@ struct Plan {
   int64_t gate_cols;  // G * H'
   Geometry geometry;
   int workers;
+  bool skip_zero_state_product;  // step 0: acc = gx[0], no h_{-1} * R (h_{-1} = 0)
   const PackedSlice* slice;  // [layers][workers]
   Barrier barrier;           // unused with one worker
 };

@@ -56,10 +56,11 @@ std::string TempDir() {
 }
 
 // Golden output of one model on one ISA, from its exported files.
-void TestGoldenFiles(const std::string& prefix, HandIsa isa, int threads) {
+void TestGoldenFiles(const std::string& prefix, HandIsa isa, int threads, bool full_first_step = false) {
   std::string error;
-  std::unique_ptr<HandRnn> rnn = HandRnn::Load(prefix, HandRnnOptions{isa, threads}, &error);
-  const std::string what = std::string(HandIsaName(isa)) + " threads=" + std::to_string(threads) + " " + prefix;
+  std::unique_ptr<HandRnn> rnn = HandRnn::Load(prefix, HandRnnOptions{isa, threads, full_first_step}, &error);
+  const std::string what = std::string(HandIsaName(isa)) + " threads=" + std::to_string(threads) +
+                           (full_first_step ? " full_first_step" : "") + " " + prefix;
   Check(rnn != nullptr, what + " loads" + (error.empty() ? "" : ": " + error));
   if (!rnn) return;
   HandGolden golden;
@@ -182,10 +183,13 @@ void TestAgainstReference(HandCell cell, int64_t layers, int64_t units, int64_t 
   for (float& v : input) v = uniform(rng) / scale * 3.0f;
   const std::vector<double> want = Reference(c, weights, input);
   for (HandIsa isa : HandSupportedIsas()) {
-    for (int threads : {1, 2}) {
+    for (int variant = 0; variant < 3; ++variant) {  // 1 thread, 2 threads, 1 thread computing step 0's product
+      const int threads = variant == 1 ? 2 : 1;
+      const bool full = variant == 2;
       std::string error;
-      std::unique_ptr<HandRnn> rnn = HandRnn::Create(c, weights, HandRnnOptions{isa, threads}, &error);
-      const std::string what = std::string(HandIsaName(isa)) + " threads=" + std::to_string(threads) + " random " +
+      std::unique_ptr<HandRnn> rnn = HandRnn::Create(c, weights, HandRnnOptions{isa, threads, full}, &error);
+      const std::string what = std::string(HandIsaName(isa)) + " threads=" + std::to_string(threads) +
+                               (full ? " full_first_step" : "") + " random " +
                                HandCellName(cell) + " layers=" + std::to_string(layers) + " units=" +
                                std::to_string(units) + " input=" + std::to_string(input_size) + " steps=" +
                                std::to_string(steps) + " batch=" + std::to_string(batch) + " scale=" +
@@ -288,6 +292,20 @@ std::string FlagValue(int argc, char** argv, const std::string& flag, const std:
   return fallback;
 }
 
+// Skipping step 0's recurrent product reads each layer's R once less.
+void TestStreamedBytes(const std::string& prefix) {
+  std::string error;
+  std::unique_ptr<HandRnn> skip = HandRnn::Load(prefix, HandRnnOptions{HandIsa::kScalar, 1, false}, &error);
+  std::unique_ptr<HandRnn> full = HandRnn::Load(prefix, HandRnnOptions{HandIsa::kScalar, 1, true}, &error);
+  Check(skip && full, "streamed bytes: model loads " + error);
+  if (!skip || !full) return;
+  const HandModelConfig& c = skip->config();
+  const int64_t r_bytes = 4 * c.layers * c.units * HandGates(c) * c.units * c.batch;  // scalar: no padding
+  Check(full->streamed_bytes() - skip->streamed_bytes() == r_bytes,
+        "streamed bytes: full_first_step reads one R per layer more (" + std::to_string(full->streamed_bytes()) +
+            " - " + std::to_string(skip->streamed_bytes()) + " == " + std::to_string(r_bytes) + ")");
+}
+
 int Main(int argc, char** argv) {
   const std::string lstm = FlagValue(argc, argv, "lstm_prefix", "cc/model");
   const std::string gru = FlagValue(argc, argv, "gru_prefix", "tfcompile/gru_3layer");
@@ -301,7 +319,10 @@ int Main(int argc, char** argv) {
       TestLstmHeaderAndBatch(lstm, isa, threads);
       TestGoldenFiles(gru, isa, threads);
     }
+    TestGoldenFiles(lstm, isa, 1, /*full_first_step=*/true);
+    TestGoldenFiles(gru, isa, 2, /*full_first_step=*/true);
   }
+  TestStreamedBytes(lstm);
   std::string error;
   Check(!HandRnn::Load(lstm, HandRnnOptions{HandIsa::kAuto, 0}, &error) && Contains(error, "threads must be"),
         "threads=0 rejected: " + error);
