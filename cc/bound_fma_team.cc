@@ -12,7 +12,9 @@ FmaPeakTeam::FmaPeakTeam(const RecurrentShape& shape, Isa isa, BoundTeam* team)
     const int64_t cols = WorkerColumn(shape, Lanes(isa), workers, w + 1) - WorkerColumn(shape, Lanes(isa), workers, w);
     for (int64_t l = 0; l < shape.layers; ++l) {
       phases_[w].push_back({shape.time_steps * shape.batch * LayerInputSize(shape, l) * cols, false});
-      for (int64_t t = 0; t < shape.time_steps; ++t) phases_[w].push_back({shape.batch * shape.units * cols, true});
+      for (int64_t t = 0; t < shape.time_steps; ++t) {
+        phases_[w].push_back({t == 0 ? 0 : shape.batch * shape.units * cols, true});
+      }
     }
   }
 }

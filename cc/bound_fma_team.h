@@ -4,9 +4,10 @@
 // the same synchronisation: worker w owns gate columns [c_w, c_{w+1})
 // (WorkerColumn in bound_shape.h) and does, per layer,
 //   input pass   time_steps * batch * D_in * (c_{w+1} - c_w) FMAs, then
-//   per step     batch * H * (c_{w+1} - c_w) FMAs, then the team's spin barrier
-//                (the next step needs all of h).
-// The workers' shares add up to FmaCount (each phase rounded up to whole
+//   per step     batch * H * (c_{w+1} - c_w) FMAs (none at step 0: the zero
+//                initial state), then the team's spin barrier (the next step
+//                needs all of h).
+// The workers' shares add up to NeededFmaCount (each phase rounded up to whole
 // rounds of the peak loop: performed_fmas()).
 #ifndef TFLATENCY_CC_BOUND_FMA_TEAM_H_
 #define TFLATENCY_CC_BOUND_FMA_TEAM_H_

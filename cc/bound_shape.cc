@@ -32,6 +32,10 @@ int64_t FmaCount(const RecurrentShape& shape) {
   return per_step * shape.time_steps * shape.batch;
 }
 
+int64_t NeededFmaCount(const RecurrentShape& shape) {
+  return FmaCount(shape) - shape.layers * Gates(shape.cell) * shape.units * shape.units * shape.batch;
+}
+
 int64_t WeightBytes(const RecurrentShape& shape) {
   const int64_t gh = Gates(shape.cell) * shape.units;
   int64_t floats = 0;
@@ -45,7 +49,7 @@ int64_t StreamedWeightBytes(const RecurrentShape& shape) {
   const int64_t gh = Gates(shape.cell) * shape.units;
   int64_t floats = 0;
   for (int64_t l = 0; l < shape.layers; ++l) {
-    floats += gh * (LayerInputSize(shape, l) + 1 + shape.time_steps * shape.units);
+    floats += gh * (LayerInputSize(shape, l) + 1 + (shape.time_steps - 1) * shape.units);
   }
   return floats * 4;
 }

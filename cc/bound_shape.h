@@ -26,9 +26,13 @@ int64_t Gates(Cell cell);          // LSTM 4 (i, f, g, o), GRU 3 (z, r, n).
 int64_t BiasVectors(Cell cell);    // LSTM 1, GRU 2 (reset_after: input and recurrent bias).
 int64_t LayerInputSize(const RecurrentShape& shape, int64_t layer);  // input_size, then units.
 
-// Multiply-accumulates in the gate matrix products of one inference:
-// sum over layers of gates*H*(D_in+H), times time_steps and batch.
+// Multiply-accumulates in the gate matrix products of one inference as
+// TensorFlow computes them: sum over layers of gates*H*(D_in+H), times
+// time_steps and batch.
 int64_t FmaCount(const RecurrentShape& shape);
+// The ones any algorithm needs: FmaCount without step 0's recurrent products,
+// which multiply the zero initial state (batch * gates*H*H per layer).
+int64_t NeededFmaCount(const RecurrentShape& shape);
 // fp32 parameters: per layer gates*H*(D_in+H) weights plus the bias vector(s).
 int64_t WeightBytes(const RecurrentShape& shape);
 // The fewest weight bytes any one-inference algorithm must read (the
@@ -40,9 +44,10 @@ int64_t WeightBytes(const RecurrentShape& shape);
 //                    input and recurrent biases folded into one; reset_after
 //                    really needs the n-gate part of the recurrent bias, H more
 //                    floats per step, which a lower bound may leave out);
-//   recurrent kernel [H x G*H] once per time step (the batch rows share a pass;
-//                    step t+1 needs all of h_t, so the steps cannot share one).
-// 4 * sum over layers of G*H * (D_in + 1 + time_steps * H); independent of batch.
+//   recurrent kernel [H x G*H] once per time step but the first (the batch rows
+//                    share a pass; step t+1 needs all of h_t, so the steps
+//                    cannot share one; step 0 multiplies the zero initial state).
+// 4 * sum over layers of G*H * (D_in + 1 + (time_steps - 1) * H); independent of batch.
 int64_t StreamedWeightBytes(const RecurrentShape& shape);
 // bound/weight_stream_per_step (NOT a lower bound): every parameter, biases
 // included, once per time step = WeightBytes * time_steps.

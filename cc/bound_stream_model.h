@@ -10,7 +10,8 @@
 //   recurrence   for each step t: GX[t] += h_{t-1} * R (in place), then h_t is
 //                taken from it: R [H x G*H] streamed once per step (step t+1
 //                needs all of h_t, so no two steps can share a pass). Step 0
-//                runs the full product on h = 0, as a real kernel would.
+//                skips the product: h_{-1} is the zero initial state, so it
+//                adds exactly nothing (the hand kernel skips it too).
 // Only the products: no gate nonlinearities. h_t is `units` of the gate
 // outputs, which keeps the real data dependence between steps and layers:
 // with W workers, worker w owns the contiguous gate columns [c_w, c_{w+1}) of
@@ -57,7 +58,7 @@ class StreamModel {
   // Packed weight bytes held, all workers together.
   int64_t packed_bytes() const;
   // Packed bytes one Run reads, all workers together: per layer each K slice
-  // (with its bias row) once and each R slice time_steps times (=
+  // (with its bias row) once and each R slice time_steps - 1 times (=
   // StreamedWeightBytes plus the zero columns padding panels to whole vectors).
   int64_t streamed_packed_bytes() const;
 
@@ -89,7 +90,6 @@ class StreamModel {
   AlignedFloats input_;   // [T][B][input_size]
   AlignedFloats gx_;      // [T][B][G*H], each worker writes its own columns
   AlignedFloats seq_[2];  // [T][B][H]: a layer's h sequence (ping-pong)
-  AlignedFloats zeros_;   // [B][H]: h_{-1}
   bool verifying_ = false;
   std::vector<std::string> errors_;  // per worker, while verifying
 };
