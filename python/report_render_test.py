@@ -45,8 +45,15 @@ class MarkdownTest(absltest.TestCase):
     def test_sections_in_order(self):
         headings = [line for line in self.lines if line.startswith("## ")]
         self.assertEqual([h.split(" (")[0] for h in headings], [
-            "## Latency per inference", "## Where the time goes", "## Expected order", "## Noise",
+            "## Latency per inference", "## Targets", "## Where the time goes", "## Expected order", "## Noise",
             "## Context", "## Problems"])
+
+    def test_targets_table_has_a_row_per_target(self):
+        start = self.lines.index("## Targets")
+        end = next(i for i in range(start + 1, len(self.lines)) if self.lines[i].startswith("## "))
+        rows = [line for line in self.lines[start:end] if line.startswith("| ")][1:]  # without the header
+        self.assertTrue(any(r.startswith("| AOT model from Python vs from C++ |") for r in rows), rows)
+        self.assertTrue(all(r.count("|") == 6 for r in rows), rows)
 
     def test_main_table_rows(self):
         row = next(line for line in self.lines if line.startswith("| python/signature/rnn |"))

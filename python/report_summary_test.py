@@ -18,7 +18,7 @@ PER_CALL_FIELDS = {"status", "reason", "count", "warmup", "p50_us", "p90_us", "p
                    "p99_over_p50", "jitter", "timer_overhead_ns", "load_ms", "first_inference_us", "peak_rss_mb",
                    "rss_growth_mb", "possible_leak", "source_file"}
 TOP_FIELDS = {"schema_version", "context", "lower_bound_us", "lower_bound_source", "best_aot_rnn", "paths",
-              "decomposition", "order_check", "originals", "warnings", "problems"}
+              "decomposition", "order_check", "targets", "originals", "warnings", "problems"}
 
 
 def rows(name, times_us, file_name="bench.json"):

@@ -200,6 +200,22 @@ def _decomposition_section(summary):
     return lines
 
 
+def _targets_section(summary):
+    block = summary.get("targets") or {"items": [], "notes": []}
+    lines = ["## Targets", "", "Each compares two paths of this run.", "",
+             "| Target | Computed as | Value | Goal | Met |", "|---|---|--:|--:|---|"]
+    for item in block["items"]:
+        unit = " us" if item["unit"] == "us" else "x"
+        value = (fmt.us(item["value"]) if item["unit"] == "us" else fmt.ratio(item["value"])) + unit
+        goal = f"{item['better']} {fmt.figure(item['goal'])}{unit}"
+        met = {True: "yes", False: "**no**", None: f"not checked: {item['why']}"}[item["met"]]
+        lines.append(_table_row([item["what"], item["formula"], value if item["value"] is not None else "-",
+                                 goal, met]))
+    if block["notes"]:
+        lines += [""] + [f"- {note}" for note in block["notes"]]
+    return lines
+
+
 def _order_section(summary):
     check = summary["order_check"]
     present = [step for step in check["chain"] if step["median_us"] is not None]
@@ -300,6 +316,7 @@ def render(summary):
     sections = [_header(summary), _latency_section(summary)]
     if _per_call_paths(summary):  # folders from before the per-call mode have none
         sections += [_tail_section(summary), _cold_start_section(summary)]
-    sections += [_decomposition_section(summary), _order_section(summary), _noise_section(summary),
+    sections += [_targets_section(summary), _decomposition_section(summary), _order_section(summary),
+                 _noise_section(summary),
                  _context_section(summary), _problems_section(summary)]
     return "\n\n".join("\n".join(section).rstrip("\n") for section in sections) + "\n"

@@ -18,7 +18,8 @@ _GROUP_ORDER = ("python", "python_compiled", "cpp_api", "aot", "hand", "tflite",
 _VARIANT_ORDER = {
     "python": ("signature", "tf_function", "eager", "xla_jit"),
     "cpp_api": ("default_threads", "one_thread", "inline"),
-    "bound": ("original_fma_loop", "fma_peak", "weight_stream"),
+    "bound": ("original_fma_loop", "fma_peak", "weight_stream", "fma_peak_2cores", "weight_stream_2cores",
+              "weight_stream_per_step"),
 }
 
 _SUFFIX_SEGMENT = re.compile(

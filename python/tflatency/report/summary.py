@@ -16,6 +16,7 @@ from tflatency.report import load
 from tflatency.report import naming
 from tflatency.report import originals
 from tflatency.report import stats
+from tflatency.report import targets
 
 SCHEMA_VERSION = 1
 NOISE_CV = 0.05  # paths above this coefficient of variation are flagged as noisy
@@ -227,6 +228,7 @@ def build(inputs):
         "decomposition": decompose.decompose(paths, lower_bound_us, lower_bound_source, best_aot_rnn_name,
                                              inputs.context.get("aot_target_cpu")),
         "order_check": decompose.order_check(paths, lower_bound_us, lower_bound_source, best_aot_rnn_name),
+        "targets": targets.check(paths, inputs.context.get("aot_target_cpu")),
         "originals": [
             {"what": o.what, "us": o.us,
              "path": best_aot_rnn_name if o.path == originals.BEST_AOT_RNN else o.path,

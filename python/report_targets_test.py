@@ -1,0 +1,87 @@
+"""Tests for tflatency.report.targets on synthetic path rows with known answers."""
+
+from absl.testing import absltest
+
+from tflatency.report import targets
+
+
+def path(name, median, status="ok"):
+    return {"name": name, "group": name.split("/")[0], "kind": "bound" if name.startswith("bound/") else
+            name.split("/")[-1], "status": status, "median_us": median if status == "ok" else None}
+
+
+FULL = [
+    path("aot/znver5/rnn", 18.0), path("aot/haswell/rnn", 19.0),
+    path("hand/avx512/rnn", 8.0), path("hand/avx2/rnn", 9.0), path("hand/avx512_full_step0/rnn", 10.0),
+    path("hand/avx512_2threads/rnn", 4.0),
+    path("bound/fma_peak", 3.0), path("bound/weight_stream", 7.0),
+    path("bound/fma_peak_2cores", 2.0), path("bound/weight_stream_2cores", 3.5),
+    path("python_compiled/aot/rnn", 19.0), path("python_compiled/hand/rnn", 9.0),
+    path("tflite/interpreter/one_thread/rnn", 18.0), path("peer/onnxruntime/default/rnn", 30.0),
+]
+
+
+def by_key(result):
+    return {item["key"]: item for item in result["items"]}
+
+
+class TargetsTest(absltest.TestCase):
+
+    def test_known_ratios_and_verdicts(self):
+        items = by_key(targets.check(FULL, "znver5"))
+        self.assertEqual(items["hand_1_bound"]["formula"], "hand/avx512/rnn / bound/weight_stream")
+        self.assertAlmostEqual(items["hand_1_bound"]["value"], 8.0 / 7.0)
+        self.assertTrue(items["hand_1_bound"]["met"])
+        self.assertAlmostEqual(items["hand_1_aot"]["value"], 18.0 / 8.0)
+        self.assertTrue(items["hand_1_aot"]["met"])
+        self.assertAlmostEqual(items["hand_2_bound"]["value"], 4.0 / 3.5)
+        self.assertAlmostEqual(items["hand_2_aot"]["value"], 18.0 / 4.0)
+        self.assertAlmostEqual(items["compiled_over_cpp"]["value"], 1.0)
+        self.assertTrue(items["compiled_over_cpp"]["met"])
+        self.assertAlmostEqual(items["compiled_aot_vs_peer"]["value"], 18.0 / 19.0)
+        self.assertFalse(items["compiled_aot_vs_peer"]["met"])
+        self.assertEqual(items["compiled_best_vs_peer"]["formula"],
+                         "tflite/interpreter/one_thread/rnn / python_compiled/hand/rnn")
+        self.assertTrue(items["compiled_best_vs_peer"]["met"])
+
+    def test_ablation_is_not_the_hand_kernel_and_its_saving_is_noted(self):
+        paths = [p for p in FULL if p["name"] not in ("hand/avx512/rnn", "hand/avx2/rnn")]
+        result = targets.check(paths, "znver5")
+        self.assertIsNone(by_key(result)["hand_1_bound"]["met"])
+        self.assertIn("no ok hand/*/rnn path on 1 core", by_key(result)["hand_1_bound"]["why"])
+        saving = [n for n in targets.check(FULL, "znver5")["notes"] if "step 0" in n]
+        self.assertLen(saving, 1)
+        self.assertIn("saves 2.00 us", saving[0])
+
+    def test_limit_note_names_the_larger_bound(self):
+        notes = targets.check(FULL, "znver5")["notes"]
+        self.assertTrue(any("limited by cache bandwidth" in n for n in notes), notes)
+        compute = [p if p["name"] != "bound/fma_peak" else path("bound/fma_peak", 9.0) for p in FULL]
+        self.assertTrue(any("limited by compute" in n for n in targets.check(compute)["notes"]))
+
+    def test_failed_inputs_are_not_checked(self):
+        paths = [p if p["name"] != "aot/znver5/rnn" else path("aot/znver5/rnn", None, "FAILED") for p in FULL]
+        items = by_key(targets.check(paths, "znver5"))
+        self.assertIsNone(items["compiled_over_cpp"]["met"])
+        self.assertIn("aot/znver5/rnn not ok", items["compiled_over_cpp"]["why"])
+        # The best AOT falls back to the other target.
+        self.assertAlmostEqual(items["hand_1_aot"]["value"], 19.0 / 8.0)
+
+    def test_missing_bound_and_beaten_bound(self):
+        paths = [p for p in FULL if p["name"] != "bound/weight_stream_2cores"]
+        items = by_key(targets.check(paths, "znver5"))
+        self.assertIsNone(items["hand_2_bound"]["met"])
+        self.assertIn("not both measured", items["hand_2_bound"]["why"])
+        beaten = [p if p["name"] != "bound/weight_stream" else path("bound/weight_stream", 9.0) for p in FULL]
+        notes = targets.check(beaten, "znver5")["notes"]
+        self.assertTrue(any("not tight" in n for n in notes), notes)
+
+    def test_no_peer_no_python_compiled(self):
+        paths = [p for p in FULL if p["group"] not in ("tflite", "peer", "python_compiled")]
+        items = by_key(targets.check(paths, "znver5"))
+        for key in ("compiled_over_cpp", "compiled_aot_vs_peer", "compiled_best_vs_peer"):
+            self.assertIsNone(items[key]["met"], key)
+
+
+if __name__ == "__main__":
+    absltest.main()

@@ -1,0 +1,159 @@
+"""The project's headline targets, checked on the medians of one run.
+
+Every target compares two paths measured in the same run (ratios and
+differences, never a figure from elsewhere):
+
+  hand kernel, 1 core   fastest ok single-core hand/*/rnn (not the
+                        *_full_step0 ablation) within 1.3x of the one-core
+                        lower bound, and at least 2x faster than the best AOT;
+  hand kernel, N cores  hand/*_<N>threads/rnn, the same against the N-core
+                        bound (bound/*_<N>cores) and the best AOT;
+  compiled from Python  python_compiled/aot/rnn within 1.5 us of the AOT
+                        build it wraps, called from C++;
+  vs other engines      python_compiled/aot/rnn and the fastest ok
+                        python_compiled/*/rnn at least 1.5x faster than the
+                        fastest ok tflite/* or peer/* RNN path.
+
+A target whose inputs are missing or FAILED is listed with `met: null` and the
+reason. Notes say which bound limits the hand kernel, and what skipping step
+0's product on the zero initial state saves (the *_full_step0 ablation).
+"""
+
+import re
+
+from tflatency.report import decompose
+from tflatency.report import fmt
+from tflatency.report import naming
+
+HAND_BOUND_RATIO = 1.3
+HAND_AOT_SPEEDUP = 2.0
+COMPILED_OVER_CPP_US = 1.5
+COMPILED_PEER_SPEEDUP = 1.5
+PEER_GROUPS = ("tflite", "peer")
+
+_THREADS = re.compile(r"_(\d+)threads")
+_ABLATION = "_full_step0"
+
+
+def _ok(path):
+    return path["status"] == "ok" and path["median_us"] is not None
+
+
+def _fastest(paths, predicate):
+    candidates = [p for p in paths if _ok(p) and predicate(p)]
+    return min(candidates, key=lambda p: (p["median_us"], p["name"]), default=None)
+
+
+def _threads(path):
+    match = _THREADS.search(naming.variant_of(path["name"]))
+    return int(match.group(1)) if match else 1
+
+
+def _is_hand_rnn(path):
+    return path["group"] == "hand" and path["kind"] == "rnn" and _ABLATION not in path["name"]
+
+
+def _bound(paths, cores):
+    """(median us, "bound/x" name, None) of max(fma_peak, weight_stream) for `cores`, or (None, None, why)."""
+    suffix = "" if cores == 1 else f"_{cores}cores"
+    by_name = {p["name"]: p for p in paths}
+    found = []
+    for name in (f"bound/fma_peak{suffix}", f"bound/weight_stream{suffix}"):
+        path = by_name.get(name)
+        if path is not None and _ok(path):
+            found.append((path["median_us"], name))
+    if len(found) < 2:
+        return None, None, f"bound/fma_peak{suffix} and bound/weight_stream{suffix} not both measured"
+    value, name = max(found)
+    return value, name, None
+
+
+def _target(key, what, formula, value, unit, goal, better, why=None):
+    met = None if value is None else (value <= goal if better == "<=" else value >= goal)
+    return {"key": key, "what": what, "formula": formula, "value": value, "unit": unit, "goal": goal,
+            "better": better, "met": met, "why": why}
+
+
+def _hand_targets(paths, best_aot, cores):
+    label = "1 core" if cores == 1 else f"{cores} cores"
+    hand = _fastest(paths, lambda p: _is_hand_rnn(p) and _threads(p) == cores)
+    if hand is None:
+        why = f"no ok hand/*/rnn path on {label}"
+        return [_target(f"hand_{cores}_bound", f"hand kernel ({label}) vs its lower bound", "-", None, "x",
+                        HAND_BOUND_RATIO, "<=", why),
+                _target(f"hand_{cores}_aot", f"hand kernel ({label}) vs best AOT", "-", None, "x",
+                        HAND_AOT_SPEEDUP, ">=", why)]
+    bound_us, bound_name, why = _bound(paths, cores)
+    out = [_target(f"hand_{cores}_bound", f"hand kernel ({label}) vs its lower bound",
+                   f"{hand['name']} / {bound_name or 'bound'}",
+                   hand["median_us"] / bound_us if bound_us else None, "x", HAND_BOUND_RATIO, "<=", why)]
+    aot_why = None if best_aot else "no ok aot/*/rnn path"
+    out.append(_target(f"hand_{cores}_aot", f"hand kernel ({label}) vs best AOT",
+                       f"{best_aot['name'] if best_aot else 'best aot'} / {hand['name']}",
+                       best_aot["median_us"] / hand["median_us"] if best_aot else None, "x", HAND_AOT_SPEEDUP,
+                       ">=", aot_why))
+    return out
+
+
+def _compiled_targets(paths, aot_target_cpu, best_aot):
+    by_name = {p["name"]: p for p in paths}
+    compiled = by_name.get(decompose.PYTHON_COMPILED)
+    compiled = compiled if compiled is not None and _ok(compiled) else None
+    aot_name = f"aot/{aot_target_cpu}/rnn" if aot_target_cpu else (best_aot["name"] if best_aot else None)
+    aot = by_name.get(aot_name) if aot_name else None
+    aot = aot if aot is not None and _ok(aot) else None
+    why = None
+    if compiled is None or aot is None:
+        why = ", ".join(w for w in (None if compiled else f"{decompose.PYTHON_COMPILED} not ok",
+                                     None if aot else f"{aot_name or 'aot rnn'} not ok") if w)
+    out = [_target("compiled_over_cpp", "AOT model from Python vs from C++",
+                   f"{decompose.PYTHON_COMPILED} - {aot_name}",
+                   compiled["median_us"] - aot["median_us"] if compiled and aot else None, "us",
+                   COMPILED_OVER_CPP_US, "<=", why)]
+    peer = _fastest(paths, lambda p: p["group"] in PEER_GROUPS and p["kind"] == "rnn")
+    best_compiled = _fastest(paths, lambda p: p["group"] == "python_compiled" and p["kind"] == "rnn")
+    for key, what, path in (("compiled_aot_vs_peer", "AOT model from Python vs best other engine", compiled),
+                            ("compiled_best_vs_peer", "fastest python_compiled path vs best other engine",
+                             best_compiled)):
+        why = None if path and peer else ("no ok tflite/peer rnn path" if not peer else "no ok python_compiled path")
+        out.append(_target(key, what, f"{peer['name'] if peer else 'best peer'} / "
+                                      f"{path['name'] if path else 'python_compiled'}",
+                           peer["median_us"] / path["median_us"] if path and peer else None, "x",
+                           COMPILED_PEER_SPEEDUP, ">=", why))
+    return out
+
+
+def _notes(paths, items):
+    notes = []
+    one_core, one_name, _ = _bound(paths, 1)
+    by_name = {p["name"]: p for p in paths}
+    if one_core is not None:
+        fma = by_name["bound/fma_peak"]["median_us"]
+        stream = by_name["bound/weight_stream"]["median_us"]
+        limit = ("cache bandwidth: streaming the weights takes longer than their FMAs at peak rate"
+                 if stream >= fma else "compute: the FMAs at peak rate take longer than streaming the weights")
+        notes.append(f"One core is limited by {limit} (bound/weight_stream {fmt.us(stream)} us vs "
+                     f"bound/fma_peak {fmt.us(fma)} us).")
+    for item in items:
+        if item["key"].endswith("_bound") and item["value"] is not None and item["value"] < 1.0:
+            notes.append(f"{item['formula']} = {fmt.ratio(item['value'])}x: the kernel beats its bound, so that "
+                         "bound is not tight (its kernel is not yet as good as the one it bounds).")
+    hand = _fastest(paths, lambda p: _is_hand_rnn(p) and _threads(p) == 1)
+    for ablation in (p for p in paths if p["group"] == "hand" and _ABLATION in p["name"] and _ok(p)):
+        if hand is None:
+            continue
+        saved = ablation["median_us"] - hand["median_us"]
+        notes.append(f"Skipping step 0's recurrent product (h = 0 initially, so it adds nothing; TensorFlow "
+                     f"computes it) saves {fmt.us(saved)} us: {ablation['name']} {fmt.us(ablation['median_us'])} "
+                     f"us vs {hand['name']} {fmt.us(hand['median_us'])} us.")
+    return notes
+
+
+def check(paths, aot_target_cpu=None):
+    """summary.json's "targets" object: {"items": [target, ...], "notes": [str, ...]} (SCHEMA.md)."""
+    best_aot = decompose.best_ok(paths, "aot", "rnn")
+    items = _hand_targets(paths, best_aot, 1)
+    for cores in sorted({_threads(p) for p in paths if _is_hand_rnn(p) and _ok(p)} - {1}):
+        items += _hand_targets(paths, best_aot, cores)
+    items += _compiled_targets(paths, aot_target_cpu, best_aot)
+    return {"items": items, "notes": _notes(paths, items)}
