@@ -27,7 +27,7 @@ TensorSpec Spec(int64_t batch, int64_t time, int64_t width) {
 
 class PyHandModel {
  public:
-  PyHandModel(const std::string& prefix, int threads, const std::string& isa) {
+  PyHandModel(const std::string& prefix, int threads, const std::string& isa) : float32_(py::dtype::of<float>()) {
     HandRnnOptions options;
     options.threads = threads;
     std::string error;
@@ -40,15 +40,15 @@ class PyHandModel {
   }
 
   py::object Call(const py::object& x, const py::object& out) {
-    py::array input = CheckArray(x, input_, "input 0");
+    py::array input = CheckArray(x, input_, float32_, ArgName{"input", 0});
     py::object result = out;
     float* dest;
     if (out.is_none()) {
-      py::array_t<float> fresh({output_.dims[0], output_.dims[1], output_.dims[2]});
-      dest = fresh.mutable_data();
+      py::array fresh = NewArray(output_, float32_);
+      dest = static_cast<float*>(fresh.mutable_data());
       result = std::move(fresh);
     } else {
-      py::array checked = CheckArray(out, output_, "out");
+      py::array checked = CheckArray(out, output_, float32_, ArgName{"out"});
       if (!checked.writeable()) throw py::value_error("out: array is read-only");
       dest = static_cast<float*>(checked.mutable_data());
     }
@@ -68,6 +68,7 @@ class PyHandModel {
  private:
   std::unique_ptr<HandRnn> rnn_;
   TensorSpec input_{}, output_{};
+  py::dtype float32_;
   std::mutex mu_;
 };
 
@@ -80,7 +81,8 @@ PYBIND11_MODULE(hand_rnn_py, m) {
   py::class_<PyHandModel>(m, "HandModel")
       .def(py::init<const std::string&, int, const std::string&>(), py::arg("prefix"), py::arg("threads") = 1,
            py::arg("isa") = "auto")
-      .def("__call__", &PyHandModel::Call, py::arg("x"), py::arg("out") = py::none())
+      .def("__call__", &PyHandModel::Call, py::arg("x"), py::kw_only(), py::arg("out") = py::none())
+      .def("__call__", &tflatency::RejectKeywords)
       .def_property_readonly("threads", &PyHandModel::threads)
       .def_property_readonly("isa", &PyHandModel::isa)
       .def_property_readonly("fma_count", &PyHandModel::fma_count);

@@ -59,7 +59,7 @@ class CompiledModelTest(parameterized.TestCase):
         x = RNN.inputs[0]
         with self.assertRaisesRegex(TypeError, "expected 1 input array"):
             model(x, x)
-        with self.assertRaisesRegex(TypeError, "unexpected keyword argument 'output'"):
+        with self.assertRaisesRegex(TypeError, "^unexpected keyword argument 'output'$"):
             model(x, output=None)
         with self.assertRaisesRegex(ValueError, r"out: expected shape"):
             model(x, out=np.zeros((1, 2, 127), np.float32))
@@ -83,6 +83,10 @@ class CompiledModelTest(parameterized.TestCase):
             model(RNN.inputs[0].astype(np.float64))
         with self.assertRaisesRegex(ValueError, r"input 0: expected shape \(1,2,150\)"):
             model(np.zeros((1, 2, 149), np.float32))
+        with self.assertRaisesRegex(TypeError, "^unexpected keyword argument 'output'$"):
+            model(RNN.inputs[0], output=None)
+        with self.assertRaisesRegex(TypeError, "^expected NumPy array argument"):
+            model(RNN.inputs[0], np.zeros_like(RNN.output))  # out is keyword-only
         with self.assertRaisesRegex(ValueError, "isa must be auto, avx512, avx2 or scalar"):
             compiled.load_hand("cc/model", isa="sse")
         with self.assertRaisesRegex(ValueError, "nope"):

@@ -36,35 +36,34 @@ class PyAotModel {
   using Golden = typename Traits::Golden;
   static constexpr int kNumInputs = Golden::kNumInputs;
 
-  PyAotModel() {
-    for (int i = 0; i < kNumInputs; ++i) own_args_[i] = model_.arg_data(Golden::ArgIndex(model_, i));
+  PyAotModel() : output_dtype_(SpecDtype(Golden::kOutputSpec)) {
+    for (int i = 0; i < kNumInputs; ++i) {
+      own_args_[i] = model_.arg_data(Golden::ArgIndex(model_, i));
+      input_dtypes_[i] = SpecDtype(Golden::kInputSpecs[i]);
+    }
   }
 
-  py::object Call(py::args args, py::kwargs kwargs) {
+  // model(*inputs, out=None); `out` is keyword-only, so pybind11 builds no kwargs dict.
+  py::object Call(const py::args& args, const py::object& out) {
     if (static_cast<int>(args.size()) != kNumInputs) {
       throw py::type_error("expected " + std::to_string(kNumInputs) + " input array(s), got " +
                            std::to_string(args.size()));
     }
     py::array inputs[kNumInputs];
     for (int i = 0; i < kNumInputs; ++i) {
-      inputs[i] = CheckArray(args[i], Golden::kInputSpecs[i], "input " + std::to_string(i));
+      inputs[i] = CheckArray(args[i], Golden::kInputSpecs[i], input_dtypes_[i], ArgName{"input", i});
     }
     py::object result;
-    for (auto item : kwargs) {
-      const std::string key = py::str(item.first);
-      if (key != "out") throw py::type_error("unexpected keyword argument '" + key + "'");
-      if (!item.second.is_none()) result = py::reinterpret_borrow<py::object>(item.second);
-    }
     void* dest;
-    if (result) {
-      py::array out = CheckArray(result, Golden::kOutputSpec, "out");
-      if (!out.writeable()) throw py::value_error("out: array is read-only");
-      dest = out.mutable_data();
+    if (!out.is_none()) {
+      py::array checked = CheckArray(out, Golden::kOutputSpec, output_dtype_, ArgName{"out"});
+      if (!checked.writeable()) throw py::value_error("out: array is read-only");
+      dest = checked.mutable_data();
+      result = out;
     } else {
-      std::vector<py::ssize_t> shape(Golden::kOutputSpec.dims, Golden::kOutputSpec.dims + Golden::kOutputSpec.rank);
-      py::array out(py::dtype(Golden::kOutputSpec.dtype), shape);
-      dest = out.mutable_data();
-      result = std::move(out);
+      py::array fresh = NewArray(Golden::kOutputSpec, output_dtype_);
+      dest = fresh.mutable_data();
+      result = std::move(fresh);
     }
     const void* data[kNumInputs];
     for (int i = 0; i < kNumInputs; ++i) data[i] = inputs[i].data();
@@ -92,6 +91,8 @@ class PyAotModel {
  private:
   typename Traits::Model model_;
   void* own_args_[kNumInputs];
+  py::dtype input_dtypes_[kNumInputs];
+  py::dtype output_dtype_;
   std::mutex mu_;
   bool ok_ = true;
 };
@@ -102,7 +103,9 @@ void DefineAotModule(py::module_& m) {
   using Golden = typename Traits::Golden;
   py::class_<PyAotModel<Traits>>(m, "Model")
       .def(py::init<>())
-      .def("__call__", &PyAotModel<Traits>::Call, "Runs one inference: model(*inputs, out=None) -> output array");
+      .def("__call__", &PyAotModel<Traits>::Call, py::kw_only(), py::arg("out") = py::none(),
+           "Runs one inference: model(*inputs, out=None) -> output array")
+      .def("__call__", &RejectKeywords);
   m.attr("model_name") = Golden::kModelName;
   m.attr("kind") = Golden::kKind;
   m.attr("fma_count") = Golden::kFmaCount;

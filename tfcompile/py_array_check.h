@@ -1,6 +1,7 @@
 // Checks that a Python argument is a NumPy array of exactly a TensorSpec's
 // dtype and shape, C-contiguous; otherwise raises TypeError/ValueError naming
 // the argument. Shared by the Python bindings of the AOT model and the hand kernel.
+// The happy path allocates nothing and builds no string: it runs on every call.
 #ifndef TFLATENCY_TFCOMPILE_PY_ARRAY_CHECK_H_
 #define TFLATENCY_TFCOMPILE_PY_ARRAY_CHECK_H_
 
@@ -23,35 +24,61 @@ inline std::string ShapeString(const int64_t* dims, int rank) {
   return s + ")";
 }
 
-inline bool DtypeMatches(const py::array& a, const TensorSpec& spec) {
-  if (std::strcmp(spec.dtype, "float32") == 0) return a.dtype().is(py::dtype::of<float>());
-  return a.dtype().is(py::dtype::of<int32_t>());
+// The NumPy dtype of a spec (float32 or int32), made once per spec by the caller.
+inline py::dtype SpecDtype(const TensorSpec& spec) {
+  return std::strcmp(spec.dtype, "float32") == 0 ? py::dtype::of<float>() : py::dtype::of<int32_t>();
 }
 
-// The argument as an array exactly matching `spec`, or a Python exception naming `what`.
-inline py::array CheckArray(const py::handle& obj, const TensorSpec& spec, const std::string& what) {
-  if (!py::isinstance<py::array>(obj)) throw py::type_error(what + ": expected a NumPy array");
+// An argument's name in error messages: "input 0", "out".
+struct ArgName {
+  const char* base;
+  int index = -1;
+  std::string str() const { return index < 0 ? base : std::string(base) + " " + std::to_string(index); }
+};
+
+// The argument as an array exactly matching `spec` (whose dtype is `dtype`),
+// or a Python exception naming the argument.
+inline py::array CheckArray(const py::handle& obj, const TensorSpec& spec, const py::dtype& dtype,
+                            const ArgName& what) {
+  if (!py::isinstance<py::array>(obj)) throw py::type_error(what.str() + ": expected a NumPy array");
   py::array a = py::reinterpret_borrow<py::array>(obj);
-  if (!DtypeMatches(a, spec)) {
-    throw py::type_error(what + ": expected dtype " + spec.dtype + ", got " + py::str(a.dtype()).cast<std::string>() +
-                         " (convert with .astype(np." + spec.dtype + "))");
+  if (a.dtype().num() != dtype.num()) {
+    throw py::type_error(what.str() + ": expected dtype " + spec.dtype + ", got " +
+                         py::str(a.dtype()).cast<std::string>() + " (convert with .astype(np." + spec.dtype + "))");
   }
-  std::vector<int64_t> got(a.shape(), a.shape() + a.ndim());
-  if (a.ndim() != spec.rank) {
-    throw py::value_error(what + ": expected rank " + std::to_string(spec.rank) + " " +
-                          ShapeString(spec.dims, spec.rank) + ", got rank " + std::to_string(a.ndim()) + " " +
-                          ShapeString(got.data(), static_cast<int>(got.size())));
-  }
-  for (int i = 0; i < spec.rank; ++i) {
-    if (got[i] != spec.dims[i]) {
-      throw py::value_error(what + ": expected shape " + ShapeString(spec.dims, spec.rank) + ", got " +
-                            ShapeString(got.data(), spec.rank));
+  const py::ssize_t* shape = a.shape();
+  bool same = a.ndim() == spec.rank;
+  for (int i = 0; same && i < spec.rank; ++i) same = shape[i] == spec.dims[i];
+  if (!same) {
+    const std::vector<int64_t> got(shape, shape + a.ndim());
+    if (a.ndim() != spec.rank) {
+      throw py::value_error(what.str() + ": expected rank " + std::to_string(spec.rank) + " " +
+                            ShapeString(spec.dims, spec.rank) + ", got rank " + std::to_string(a.ndim()) + " " +
+                            ShapeString(got.data(), static_cast<int>(got.size())));
     }
+    throw py::value_error(what.str() + ": expected shape " + ShapeString(spec.dims, spec.rank) + ", got " +
+                          ShapeString(got.data(), spec.rank));
   }
   if (!(a.flags() & py::array::c_style)) {
-    throw py::value_error(what + ": array is not C-contiguous (use np.ascontiguousarray)");
+    throw py::value_error(what.str() + ": array is not C-contiguous (use np.ascontiguousarray)");
   }
   return a;
+}
+
+// Bound as a second overload after the real call, whose `out` is keyword-only:
+// pybind11 tries it only when the first did not match, so a misspelt keyword gets
+// this one line instead of pybind11's listing of every argument.
+inline py::object RejectKeywords(const py::handle& /*self*/, const py::args& /*args*/, const py::kwargs& kwargs) {
+  for (auto item : kwargs) {
+    const std::string key = py::str(item.first);
+    if (key != "out") throw py::type_error("unexpected keyword argument '" + key + "'");
+  }
+  throw py::type_error("expected NumPy array argument(s) and an optional out=array");
+}
+
+// A new, uninitialised array of `spec`'s shape and `dtype`.
+inline py::array NewArray(const TensorSpec& spec, const py::dtype& dtype) {
+  return py::array(dtype, std::vector<py::ssize_t>(spec.dims, spec.dims + spec.rank));
 }
 
 }  // namespace tflatency
