@@ -19,8 +19,9 @@ or converted from the SavedModel) on the golden input, prepared once. Cases:
 Timed with the google-benchmark Python package (every standard --benchmark_* flag,
 the same JSON as the other benchmarks). Conversions happen at start-up; before its
 first timed iteration every case computes its output on the golden input and
-compares it with the golden output (tflatency.golden_check). A case that fails, or
-whose engine cannot load the model, reports an error instead of a time.
+compares it with the golden output (tflatency.gated_bench, tflatency.golden_check).
+A case that fails, or whose engine cannot load the model, reports an error instead
+of a time.
 
 --pin_cpu=N pins the process to CPU N before any engine starts a thread.
 --context_out=FILE writes engine versions, pinning, conversion times and each
@@ -43,14 +44,15 @@ from tflatency.peers import quiet
 
 quiet.set_quiet_env()
 
+import functools  # pylint: disable=g-import-not-at-top,wrong-import-position
 import math  # pylint: disable=g-import-not-at-top,wrong-import-position
-import re  # pylint: disable=g-import-not-at-top,wrong-import-position
 import tempfile  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
-import google_benchmark as benchmark  # pylint: disable=g-import-not-at-top,wrong-import-position
 
+from tflatency import gated_bench  # pylint: disable=g-import-not-at-top,wrong-import-position
 from tflatency import per_call  # pylint: disable=g-import-not-at-top,wrong-import-position
+from tflatency.gated_bench import UsageError  # pylint: disable=g-import-not-at-top,wrong-import-position
 from tflatency.peers import cases  # pylint: disable=g-import-not-at-top,wrong-import-position
 from tflatency.peers import pinning  # pylint: disable=g-import-not-at-top,wrong-import-position
 
@@ -78,19 +80,6 @@ _CONTEXT_OUT = flags.DEFINE_string(
     "to this JSON file. Relative paths are taken from where `bazel run` was called.")
 
 PROGRAM = "peer_bench"
-
-# Calls made after the golden check and before timing, so that lazily built
-# state (allocator pools, thread pools, caches) is warm.
-_WARMUP_CALLS = 3
-
-
-class UsageError(Exception):
-    """Bad flags or unusable inputs: reported in one line, exit status 2."""
-
-
-def _fail_usage(message):
-    print(f"{PROGRAM}: {message}", file=sys.stderr)
-    sys.exit(2)
 
 
 def _first_line(error):
@@ -160,101 +149,36 @@ def check_step(model, step, golden=None):
 
 
 # ----------------------------------------------------------------------------
-# google-benchmark glue.
+# The program: the cases on tflatency.gated_bench.
 
-_STATE = {}      # "model", "loaded", "errors"
-_PREPARED = {}   # case name -> (step or None, error message or None, GoldenResult or None)
-_FAILED = set()
+_PER_CALL = {}  # the per-call mode's "model" and "workdir" (kept until exit)
 
 
-def _prepare(case):
-    """Builds, checks and warms a case once; later runs of the benchmark reuse it."""
-    if case.name not in _PREPARED:
-        model, loaded, errors = _STATE["model"], _STATE["loaded"], _STATE["errors"]
-        if case.engine in errors:
-            _PREPARED[case.name] = (None, errors[case.engine], None)
-            return _PREPARED[case.name]
-        try:
-            step = build_step(loaded[case.engine], case)
-            result = check_step(model, step)
-        except Exception as e:  # pylint: disable=broad-except  (a path that cannot run has no time)
-            _PREPARED[case.name] = (
-                None, f"golden check FAILED: could not run: {type(e).__name__}: {_first_line(e)}", None)
-        else:
-            if result.ok:
-                for _ in range(_WARMUP_CALLS):
-                    step()
-            _PREPARED[case.name] = (step if result.ok else None, None if result.ok else result.describe(), result)
-    return _PREPARED[case.name]
+def _load(case, loaded, errors):
+    """load() of `case`: its step on the engine main loaded (CaseError if it could not)."""
+    if case.engine in errors:
+        raise gated_bench.CaseError(errors[case.engine])
+    return build_step(loaded[case.engine], case)
 
 
-def _make_benchmark(case):
-    def run(state):
-        step, error, _ = _prepare(case)
-        if error:
-            _FAILED.add(case.name)
-            state.skip_with_error(error)
-            return
-        while state:
-            step()
-        fma = _STATE["model"].golden.fma_count
-        if fma:
-            state.counters["fma_per_second"] = benchmark.Counter(fma * state.iterations, benchmark.Counter.kIsRate)
-    return run
-
-
-def _register(selected_cases):
-    for case in selected_cases:
-        benchmark.register(
-            benchmark.option.use_real_time()(benchmark.option.unit(benchmark.kMicrosecond)(_make_benchmark(case))),
-            name=case.name)
-
-
-_HELP_FLAGS = ("-h", "-help", "--help", "--helpshort", "--helpfull")
-# google-benchmark 1.9 takes `<float>s` or `<integer>x`; a bare number (seconds) still works.
-_MIN_TIME = re.compile(r"^(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?s?|\d+x)$")
-
-
-def parse_flags(argv):
-    """google-benchmark takes the --benchmark_* flags it knows, absl the rest.
-
-    Anything neither knows is an error (one line, exit 2).
-    """
-    if any(arg in _HELP_FLAGS for arg in argv[1:]):
-        print(__doc__)
-        print(flags.FLAGS.main_module_help())
-        print()
-        sys.stdout.flush()
-        benchmark.initialize([argv[0], "--help"])  # prints its flags and exits 0
-        sys.exit(0)
-    for arg in argv[1:]:
-        # google-benchmark would run one iteration, warning once per case, on a bad value.
-        if arg.startswith("--benchmark_min_time=") and not _MIN_TIME.match(arg.split("=", 1)[1]):
-            _fail_usage(f"{arg}: want seconds like 0.5s or iterations like 1000x")
-    rest = benchmark.initialize(list(argv))
-    try:
-        rest = flags.FLAGS(rest)
-    except flags.Error as e:
-        _fail_usage(_first_line(e) or "bad flags")
-    if len(rest) > 1:
-        _fail_usage(f"unexpected argument {rest[1]!r}")
-
-
-def _per_call_load(engines, name):
-    """The per-call mode's loading of case `name`: the model files, its engine (importing,
+def _per_call_load(case):
+    """The per-call mode's load() of `case`: the model files, its engine (importing,
     converting), its session or interpreter."""
-    case = next(c for c in cases.CASES if c.name == name)
     model = model_from_flags([case.engine])
     workdir = tempfile.TemporaryDirectory(prefix="peer_bench_")  # removed at exit
-    _STATE["workdir"] = workdir
+    _PER_CALL.update(model=model, workdir=workdir)
     loaded, errors = load_engines(model, [case.engine], workdir.name)
     if errors:
         raise RuntimeError(errors[case.engine])
-    return build_step(loaded[case.engine], case), model.golden.check
+    return build_step(loaded[case.engine], case)
+
+
+def _per_call_check(output):
+    return _PER_CALL["model"].golden.check(output)
 
 
 def main(argv):
-    parse_flags(argv)
+    gated_bench.parse_flags(argv, PROGRAM, __doc__)
     try:
         engines = engines_from_flags()
         pinned = None
@@ -265,8 +189,9 @@ def main(argv):
                 raise UsageError(f"--pin_cpu={_PIN_CPU.value}: {e}") from None
             pinned = _PIN_CPU.value
         if per_call.enabled():  # after pinning: the engine's threads inherit it
-            return per_call.run(PROGRAM, [c.name for c in cases.cases_of(engines)],
-                                lambda name: _per_call_load(engines, name), argv, passthrough=(UsageError,))
+            for case in cases.cases_of(engines):
+                gated_bench.add_case(case.name, functools.partial(_per_call_load, case), _per_call_check)
+            return gated_bench.run(PROGRAM, {})
         model = model_from_flags(engines)
         if _CONTEXT_OUT.value:
             from tflatency.peers import context as peer_context  # pylint: disable=g-import-not-at-top
@@ -274,7 +199,7 @@ def main(argv):
             if not os.path.isdir(out_dir):
                 raise UsageError(f"--context_out={_CONTEXT_OUT.value}: no such directory {out_dir}")
     except UsageError as e:
-        _fail_usage(str(e))
+        gated_bench.fail_usage(PROGRAM, str(e))
 
     from tflatency.peers import context as peer_context  # pylint: disable=g-import-not-at-top
     context = peer_context.base_context(model, pinned, engines)
@@ -285,21 +210,17 @@ def main(argv):
         for engine, reason in errors.items():
             context["engine_errors"][engine] = reason
             print(f"{PROGRAM}: {reason}", file=sys.stderr)
-        _STATE.update(model=model, loaded=loaded, errors=errors)
-        selected = cases.cases_of(engines)
-        _register(selected)
-        for key, value in peer_context.flat_for_benchmark(context).items():
-            benchmark.add_custom_context(key, value)
-        benchmark.run_benchmarks()
+        for case in cases.cases_of(engines):
+            gated_bench.add_case(case.name, functools.partial(_load, case, loaded, errors), model.golden.check,
+                                 model.golden.fma_count)
+        status = gated_bench.run(PROGRAM, peer_context.flat_for_benchmark(context), failed="FAILED")
 
-    for case in selected:
-        if case.name in _PREPARED:
-            _, error, result = _PREPARED[case.name]
-            context["cases"][case.name] = {
-                "status": "FAILED" if error else "ok",
-                "golden_check": error or result.describe(),
-                "max_abs_diff": _finite_or_none(None if result is None else result.max_abs_diff),
-            }
+    for name, (error, result) in gated_bench.outcomes().items():
+        context["cases"][name] = {
+            "status": "FAILED" if error else "ok",
+            "golden_check": error or result.describe(),
+            "max_abs_diff": _finite_or_none(None if result is None else result.max_abs_diff),
+        }
     if _CONTEXT_OUT.value:
         try:
             peer_context.write(context, _CONTEXT_OUT.value)
@@ -307,10 +228,7 @@ def main(argv):
             print(f"{PROGRAM}: --context_out={_CONTEXT_OUT.value}: cannot write: {e.strerror or e}",
                   file=sys.stderr)
             return 2
-    if _FAILED:
-        print(f"{PROGRAM}: FAILED {', '.join(sorted(_FAILED))}: no time reported", file=sys.stderr)
-        return 1
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ line. Paths come from the same flag file `bazel run //python:peer_bench` uses.
 """
 
 import dataclasses
+import functools
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from absl.testing import absltest
 import numpy as np
 
 import peer_bench
+from tflatency import gated_bench
 from tflatency import reference
 from tflatency.peers import cases
 from tflatency.peers import numpy_engine
@@ -109,9 +111,11 @@ class GateTest(absltest.TestCase):
         self.assertEqual(loaded, {})
         self.assertEqual(errors, {"tflite": "tflite could not load the model: RuntimeError: no such op"})
         case = cases.CASES[-1]
-        with mock.patch.dict(peer_bench._STATE, model=self.model, loaded=loaded, errors=errors), \
-                mock.patch.dict(peer_bench._PREPARED, clear=True):
-            step, error, _ = peer_bench._prepare(case)  # pylint: disable=protected-access
+        # pylint: disable=protected-access  (the case as gated_bench runs it, without registering it)
+        load = functools.partial(peer_bench._load, case, loaded, errors)
+        with mock.patch.dict(gated_bench._CASES, {case.name: (load, self.model.golden.check, 0)}), \
+                mock.patch.dict(gated_bench._PREPARED, clear=True):
+            step, error, _, _ = gated_bench._prepared(case.name)
         self.assertIsNone(step)
         self.assertEqual(error, errors["tflite"])
 

@@ -16,8 +16,9 @@ Timed with the google-benchmark Python package, so it takes every standard
   python/eager/trivial     tf.multiply on the same two int32 constants, eagerly
 
 Before its first timed iteration every case computes its output on the golden
-input and compares it with the golden output (tflatency.golden_check). A case
-that fails reports an error instead of a time, and the program exits 1.
+input and compares it with the golden output (tflatency.gated_bench,
+tflatency.golden_check). A case that fails reports an error instead of a time,
+and the program exits 1.
 Tracing and XLA compilation happen in that check, never inside the timing.
 
 --per_call_out=FILE [--per_call_count=N] times the one case --benchmark_filter
@@ -32,19 +33,19 @@ import sys
 # Before TensorFlow is imported anywhere: hide its C++ INFO and WARNING logs.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import contextlib
 import dataclasses
+import functools
 import platform
-import re
-import tempfile
 
 from absl import flags
 import google_benchmark as benchmark
 
-from tflatency import fault_injection
+from tflatency import gated_bench
 from tflatency import golden_check
 from tflatency import per_call
+from tflatency.gated_bench import UsageError
 from tflatency.model_config import ConfigError, config_from_dict, load_config
+from tflatency.peers import quiet
 
 _SAVED_MODEL_DIR = flags.DEFINE_string(
     "saved_model_dir", None, "SavedModel directory of the RNN (from a tf_saved_model target).")
@@ -72,49 +73,10 @@ XLA_JIT_RNN = "python/xla_jit/rnn"
 TF_FUNCTION_TRIVIAL = "python/tf_function/trivial"
 EAGER_TRIVIAL = "python/eager/trivial"
 
-# Calls made after the golden check and before timing, so that lazily built
-# state (kernel caches, XLA executables, allocator pools) is warm.
-_WARMUP_CALLS = 3
-
-# The C++ (absl) logs TensorFlow writes while it loads, before absl::InitializeLog(),
-# ignore TF_CPP_MIN_LOG_LEVEL; these are the INFO lines among them.
-_IMPORT_NOISE = ("WARNING: All log messages before absl::InitializeLog() is called", "I0000 ")
-
-
-class UsageError(Exception):
-    """Bad flags or unusable inputs: reported in one line, exit status 2."""
-
-
-def _fail_usage(message):
-    print(f"{PROGRAM}: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-@contextlib.contextmanager
-def _filtered_stderr():
-    """Captures fd 2 and writes it back without the known INFO noise (all of it on error)."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile(mode="w+b") as capture:
-        os.dup2(capture.fileno(), 2)
-        failed = True
-        try:
-            yield
-            failed = False
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            capture.seek(0)
-            lines = capture.read().decode("utf-8", "replace").splitlines(keepends=True)
-            kept = [l for l in lines if failed or not l.startswith(_IMPORT_NOISE)]
-            sys.stderr.write("".join(kept))
-            sys.stderr.flush()
-
 
 def import_tensorflow():
-    """Imports TensorFlow without its start-up INFO lines; returns the module."""
-    with _filtered_stderr():
+    """Imports TensorFlow without its known start-up log lines (tflatency/peers/quiet.py); returns the module."""
+    with quiet.filtered_stderr():
         import tensorflow as tf  # pylint: disable=g-import-not-at-top
     return tf
 
@@ -295,127 +257,53 @@ def check_step(models, name, step, golden=None):
 
 
 # ----------------------------------------------------------------------------
-# google-benchmark glue.
+# The program: the cases on tflatency.gated_bench.
 
-_MODELS = None
-_PREPARED = {}  # name -> (step or None, message of the failed check or None)
-_FAILED = set()
+_MODELS = None  # kept while the cases run: a restored function needs its SavedModel alive
 
 
-def _prepare(name):
-    """Builds, checks and warms a case once; later runs of the benchmark reuse it."""
-    if name not in _PREPARED:
-        try:
-            step = build_step(_MODELS, name)
-            result = check_step(_MODELS, name, step)
-        except Exception as e:  # pylint: disable=broad-except  (a path that cannot run has no time)
-            first_line = (str(e).strip().splitlines() or [""])[0]
-            _PREPARED[name] = (None, f"golden check FAILED: could not run: {type(e).__name__}: {first_line}")
-        else:
-            if result.ok:
-                for _ in range(_WARMUP_CALLS):
-                    step()
-            _PREPARED[name] = (step if result.ok else None, None if result.ok else result.describe())
-    return _PREPARED[name]
+def _load(paths, name):
+    """load() of case `name`: its step on the Models main loaded or, in the per-call
+    mode, on TensorFlow and the one SavedModel (if any) the case needs, loaded now."""
+    global _MODELS
+    if _MODELS is None:
+        _MODELS = Models(paths, saved_models=[SAVED_MODEL_OF[name]] if name in SAVED_MODEL_OF else [])
+    return build_step(_MODELS, name)
 
 
-def _make_benchmark(name):
-    def run(state):
-        fault_injection.maybe_inject_fault(name)
-        step, error = _prepare(name)
-        if error:
-            _FAILED.add(name)
-            state.skip_with_error(error)
-            return
-        while state:
-            step()
-        fma = golden_of(_MODELS, name).fma_count
-        if fma:
-            state.counters["fma_per_second"] = benchmark.Counter(
-                fma * state.iterations, benchmark.Counter.kIsRate)
-    return run
+def _check(name, output):
+    return golden_of(_MODELS, name).check(output)
 
 
-for _name in CASES:
-    benchmark.register(
-        benchmark.option.use_real_time()(benchmark.option.unit(benchmark.kMicrosecond)(_make_benchmark(_name))),
-        name=_name)
-
-
-def _add_context(models):
+def _context(models):
     tf = models.tf
     import numpy as np  # pylint: disable=g-import-not-at-top
-    context = {
+    return {
         "tf_version": tf.__version__,
         "tf_git_version": tf.version.GIT_VERSION,
         "model": models.rnn_golden.model,
-        "fma_count": str(models.rnn_golden.fma_count),
+        "fma_count": models.rnn_golden.fma_count,
         "trivial_model": models.trivial_golden.model,
         "python_version": platform.python_version(),
         "numpy_version": np.__version__,
         "google_benchmark_python_version": benchmark.__version__,
         "golden_tolerance": f"atol={models.rnn_golden.info.get('atol')} rtol={models.rnn_golden.info.get('rtol')}",
     }
-    for key, value in context.items():
-        benchmark.add_custom_context(key, value)
-
-
-_HELP_FLAGS = ("-h", "-help", "--help", "--helpshort", "--helpfull")
-# google-benchmark 1.9 takes `<float>s` or `<integer>x`; a bare number (seconds) still works.
-_MIN_TIME = re.compile(r"^(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?s?|\d+x)$")
-
-
-def parse_flags(argv):
-    """google-benchmark takes the --benchmark_* flags it knows, absl the rest.
-
-    Anything neither knows is an error (one line, exit 2).
-    """
-    if any(arg in _HELP_FLAGS for arg in argv[1:]):
-        print(__doc__)
-        print(flags.FLAGS.main_module_help())
-        print()
-        sys.stdout.flush()
-        benchmark.initialize([argv[0], "--help"])  # prints its flags and exits 0
-        sys.exit(0)
-    for arg in argv[1:]:
-        # google-benchmark would run one iteration, warning once per case, on a bad value.
-        if arg.startswith("--benchmark_min_time=") and not _MIN_TIME.match(arg.split("=", 1)[1]):
-            _fail_usage(f"{arg}: want seconds like 0.5s or iterations like 1000x")
-    rest = benchmark.initialize(list(argv))
-    try:
-        rest = flags.FLAGS(rest)
-    except flags.Error as e:
-        _fail_usage((str(e).strip().splitlines() or ["bad flags"])[0])
-    if len(rest) > 1:
-        _fail_usage(f"unexpected argument {rest[1]!r}")
-
-
-def _per_call_load(paths, name):
-    """The per-call mode's loading of case `name`: TensorFlow, its SavedModel (if any), its step."""
-    global _MODELS
-    # Kept in _MODELS, as in the benchmark mode: a restored function needs its SavedModel alive.
-    _MODELS = Models(paths, saved_models=[SAVED_MODEL_OF[name]] if name in SAVED_MODEL_OF else [])
-    return build_step(_MODELS, name), golden_of(_MODELS, name).check
 
 
 def main(argv):
     global _MODELS
-    parse_flags(argv)
+    gated_bench.parse_flags(argv, PROGRAM, __doc__)
     try:
-        if per_call.enabled():
-            paths = paths_from_flags()
-            return per_call.run(PROGRAM, CASES, lambda name: _per_call_load(paths, name), argv,
-                                passthrough=(UsageError,))
-        _MODELS = Models(paths_from_flags())
+        paths = paths_from_flags()
+        if not per_call.enabled():  # the per-call mode loads (and times) only what its case needs
+            _MODELS = Models(paths)
     except UsageError as e:
-        _fail_usage(str(e))
-    _add_context(_MODELS)
-    benchmark.run_benchmarks()
-    if _FAILED:
-        print(f"{PROGRAM}: golden check FAILED for {', '.join(sorted(_FAILED))}: no time reported",
-              file=sys.stderr)
-        return 1
-    return 0
+        gated_bench.fail_usage(PROGRAM, str(e))
+    for name in CASES:
+        fma_count = golden_of(_MODELS, name).fma_count if _MODELS else 0  # no counter per call
+        gated_bench.add_case(name, functools.partial(_load, paths, name), functools.partial(_check, name), fma_count)
+    return gated_bench.run(PROGRAM, lambda: _context(_MODELS))
 
 
 if __name__ == "__main__":

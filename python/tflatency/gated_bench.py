@@ -5,10 +5,13 @@ A program registers cases with `add_case(name, load, check, fma_count)`;
 that returns its output; `check(output)` compares it with the golden output
 (a golden_check.GoldenResult). The first time a case runs, it is loaded and
 checked: a failed check (or an exception) makes the case report an error
-instead of a time, and `run` returns 1. Then the case is warmed up and `step()`
-is timed in real time, in microseconds, with an `fma_per_second` counter when
-fma_count > 0. With --per_call_out, `run` times the one case --benchmark_filter
-selects call by call instead (tflatency/per_call.py).
+instead of a time, and `run` returns 1; a CaseError raised by load() reports
+its message alone. Then the case is warmed up and `step()` is timed in real
+time, in microseconds, with an `fma_per_second` counter when fma_count > 0.
+`outcomes()` gives each case's error or GoldenResult afterwards. With
+--per_call_out, `run` times the one case --benchmark_filter selects call by
+call instead (tflatency/per_call.py); a UsageError raised by load() there is a
+one-line error with exit status 2, like a bad flag.
 
 `parse_flags` gives google-benchmark the --benchmark_* flags it knows and absl
 the rest; anything else is a one-line error with exit status 2.
@@ -30,9 +33,17 @@ _HELP_FLAGS = ("-h", "-help", "--help", "--helpshort", "--helpfull")
 _MIN_TIME = re.compile(r"^(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?s?|\d+x)$")
 
 _CASES = {}     # name -> (load, check, fma_count)
-_PREPARED = {}  # name -> (step or None, error message or None, fma_count)
+_PREPARED = {}  # name -> (step or None, error message or None, fma_count, GoldenResult or None)
 _ARGV = []      # the program's command line, for per_call's --benchmark_filter
 FAILED = set()
+
+
+class UsageError(Exception):
+    """Bad flags or inputs: reported in one line, exit status 2."""
+
+
+class CaseError(Exception):
+    """Raised by load(): the case cannot run, for the reason its message gives (reported as it is)."""
 
 
 def fail_usage(program, message):
@@ -46,15 +57,22 @@ def _prepared(name):
         try:
             step = load()
             result = check(step())
+        except CaseError as e:
+            _PREPARED[name] = (None, str(e), 0, None)
         except Exception as e:  # pylint: disable=broad-except  (a path that cannot run has no time)
             first_line = (str(e).strip().splitlines() or [""])[0]
-            _PREPARED[name] = (None, f"golden check FAILED: could not run: {type(e).__name__}: {first_line}", 0)
+            _PREPARED[name] = (None, f"golden check FAILED: could not run: {type(e).__name__}: {first_line}", 0, None)
         else:
             if result.ok:
                 for _ in range(WARMUP_CALLS):
                     step()
-            _PREPARED[name] = (step if result.ok else None, None if result.ok else result.describe(), fma)
+            _PREPARED[name] = (step if result.ok else None, None if result.ok else result.describe(), fma, result)
     return _PREPARED[name]
+
+
+def outcomes():
+    """name -> (error message or None, golden_check.GoldenResult or None) of each case that ran."""
+    return {name: (error, result) for name, (_, error, _, result) in _PREPARED.items()}
 
 
 def add_case(name, load, check, fma_count=0):
@@ -63,7 +81,7 @@ def add_case(name, load, check, fma_count=0):
 
     def run(state):
         fault_injection.maybe_inject_fault(name)
-        step, error, fma = _prepared(name)
+        step, error, fma, _ = _prepared(name)
         if error:
             FAILED.add(name)
             state.skip_with_error(error)
@@ -81,6 +99,7 @@ def parse_flags(argv, program, doc):
     if any(arg in _HELP_FLAGS for arg in argv[1:]):
         print(doc)
         print(flags.FLAGS.main_module_help())
+        print()
         sys.stdout.flush()
         benchmark.initialize([argv[0], "--help"])  # prints its flags and exits 0
         sys.exit(0)
@@ -98,18 +117,22 @@ def parse_flags(argv, program, doc):
         fail_usage(program, f"unexpected argument {rest[1]!r}")
 
 
-def run(program, context):
+def run(program, context, failed="golden check FAILED for"):
     """Adds `context` (a dict, or a callable returning one) to the JSON, runs the registered
-    cases; returns the exit status."""
+    cases; returns the exit status. When a case failed, the last line is
+    "<program>: <failed> <cases>: no time reported"."""
     if per_call.enabled():
-        return per_call.run(program, list(_CASES),
-                            lambda name: (_CASES[name][0](), _CASES[name][1]), _ARGV)
+        try:
+            return per_call.run(program, list(_CASES), lambda name: (_CASES[name][0](), _CASES[name][1]), _ARGV,
+                                passthrough=(UsageError,))
+        except UsageError as e:
+            fail_usage(program, str(e))
     if callable(context):
         context = context()
     for key, value in context.items():
         benchmark.add_custom_context(key, str(value))
     benchmark.run_benchmarks()
     if FAILED:
-        print(f"{program}: golden check FAILED for {', '.join(sorted(FAILED))}: no time reported", file=sys.stderr)
+        print(f"{program}: {failed} {', '.join(sorted(FAILED))}: no time reported", file=sys.stderr)
         return 1
     return 0
