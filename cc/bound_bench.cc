@@ -40,7 +40,7 @@
 #include "cc/bound_shape.h"
 #include "cc/bound_stream_model.h"
 #include "cc/bound_sysinfo.h"
-#include "cc/bound_team.h"
+#include "cc/spin_team.h"
 
 namespace tflatency {
 namespace {
@@ -76,11 +76,11 @@ void BM_FmaPeak(benchmark::State& state, Isa isa, int64_t fmas) {
 // team's CPUs costs right now, in the counter barrier_ns. On a VM it depends on
 // where the host runs the two vCPUs (same or different core complex) and can
 // change from one run to the next; the two-core bounds move with it.
-void SetBarrierCounter(benchmark::State& state, BoundTeam* team) {
+void SetBarrierCounter(benchmark::State& state, SpinTeam* team) {
   state.counters["barrier_ns"] = team->MeasureBarrierNs(2000);
 }
 
-void BM_FmaPeakTeam(benchmark::State& state, FmaPeakTeam* team_fmas, BoundTeam* team, int64_t fmas) {
+void BM_FmaPeakTeam(benchmark::State& state, FmaPeakTeam* team_fmas, SpinTeam* team, int64_t fmas) {
   const float m = g_multiplier, c = g_addend;
   ScopedPin pin(team->worker0_cpu());  // worker 0 is this thread
   SetBarrierCounter(state, team);
@@ -93,7 +93,7 @@ void BM_FmaPeakTeam(benchmark::State& state, FmaPeakTeam* team_fmas, BoundTeam* 
 
 // Model: StreamModel or PerStepStreamModel. team: pin this thread as its worker 0.
 template <class Model>
-void BM_WeightStream(benchmark::State& state, Model* model, const std::string* verify_error, BoundTeam* team,
+void BM_WeightStream(benchmark::State& state, Model* model, const std::string* verify_error, SpinTeam* team,
                      int64_t streamed_bytes, int64_t fmas) {
   if (!verify_error->empty()) {
     state.SkipWithError(verify_error->c_str());
@@ -169,13 +169,13 @@ int Main(int argc, char** argv) {
   // Two cores: the first two CPUs this process may use, one pinned thread each.
   constexpr int kTeamThreads = 2;
   const std::vector<int> cpus = AllowedCpus();
-  std::unique_ptr<BoundTeam> team;
+  std::unique_ptr<SpinTeam> team;
   std::unique_ptr<StreamModel> team_model;
   std::unique_ptr<FmaPeakTeam> team_fmas;
   std::string team_error;
   bool worker0_pinned = false;
   if (static_cast<int>(cpus.size()) >= kTeamThreads) {
-    team.reset(new BoundTeam(kTeamThreads, cpus));
+    team.reset(new SpinTeam(kTeamThreads, cpus));
     team_model.reset(new StreamModel(shape, flags.isa, team.get()));
     team_fmas.reset(new FmaPeakTeam(shape, flags.isa, team.get()));
     ScopedPin pin(team->worker0_cpu());
@@ -188,8 +188,8 @@ int Main(int argc, char** argv) {
   AddShapeContext(shape, flags.isa, model);
   benchmark::AddCustomContext("bound_threads", std::to_string(team ? kTeamThreads : 1));
   if (team) {
-    benchmark::AddCustomContext("bound_team_cpus", team->cpu_list());
-    benchmark::AddCustomContext("bound_team_pinned", team->helpers_pinned() && worker0_pinned ? "yes" : "no");
+    benchmark::AddCustomContext("spin_team_cpus", team->cpu_list());
+    benchmark::AddCustomContext("spin_team_pinned", team->helpers_pinned() && worker0_pinned ? "yes" : "no");
     benchmark::AddCustomContext("weight_stream_2cores_packed_bytes",
                                 std::to_string(team_model->streamed_packed_bytes()));
     benchmark::AddCustomContext("fma_peak_2cores_performed_fmas", std::to_string(team_fmas->performed_fmas()));

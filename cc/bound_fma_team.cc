@@ -5,7 +5,7 @@
 
 namespace tflatency {
 
-FmaPeakTeam::FmaPeakTeam(const RecurrentShape& shape, Isa isa, BoundTeam* team)
+FmaPeakTeam::FmaPeakTeam(const RecurrentShape& shape, Isa isa, SpinTeam* team)
     : isa_(isa), team_(team), phases_(team->workers()), results_(new Result[team->workers()]) {
   const int workers = team->workers();
   for (int w = 0; w < workers; ++w) {
@@ -51,7 +51,7 @@ void FmaPeakTeam::TeamJob(void* self, int worker) {
   FmaPeakTeam* t = static_cast<FmaPeakTeam*>(self);
   // Locals only once the last barrier is passed: worker 0 may already have
   // returned from Run and the caller destroyed this object.
-  BoundTeam* const team = t->team_;
+  SpinTeam* const team = t->team_;
   const Isa isa = t->isa_;
   const float m = t->m_, c = t->c_;
   const Phase* const phases = t->phases_[worker].data();

@@ -18,14 +18,14 @@
 
 #include "cc/bound_isa.h"
 #include "cc/bound_shape.h"
-#include "cc/bound_team.h"
+#include "cc/spin_team.h"
 
 namespace tflatency {
 
 class FmaPeakTeam {
  public:
   // The team must outlive this object.
-  FmaPeakTeam(const RecurrentShape& shape, Isa isa, BoundTeam* team);
+  FmaPeakTeam(const RecurrentShape& shape, Isa isa, SpinTeam* team);
 
   // One inference's FMAs on all workers; returns the sum of every worker's
   // FmaPeak results (to be consumed). m and c as for FmaPeak.
@@ -50,7 +50,7 @@ class FmaPeakTeam {
   // Read-only while jobs run (m_, c_ are rewritten only when they change), so
   // the helpers never wait for a line worker 0 has just written.
   Isa isa_;
-  BoundTeam* team_;
+  SpinTeam* team_;
   std::vector<std::vector<Phase>> phases_;  // per worker
   std::unique_ptr<Result[]> results_;       // per worker, a line each
   float m_ = 0.0f, c_ = 0.0f;

@@ -21,7 +21,7 @@
 #include "cc/bound_per_step_model.h"
 #include "cc/bound_shape.h"
 #include "cc/bound_stream_model.h"
-#include "cc/bound_team.h"
+#include "cc/spin_team.h"
 
 namespace tflatency {
 namespace {
@@ -166,9 +166,9 @@ void TestCounts() {
 }
 
 // Two workers: every Barrier returns only once both have arrived, many times over.
-void TestTeamBarrier(BoundTeam* team) {
+void TestTeamBarrier(SpinTeam* team) {
   struct Context {
-    BoundTeam* team;
+    SpinTeam* team;
     std::atomic<int> count[2];
     bool ok = true;
   } context{team, {{0}, {0}}, true};
@@ -183,13 +183,13 @@ void TestTeamBarrier(BoundTeam* team) {
     }
   };
   for (int run = 0; run < 3; ++run) team->Run(job, &context);
-  Expect(context.ok, "BoundTeam::Barrier let a worker through early");
+  Expect(context.ok, "SpinTeam::Barrier let a worker through early");
   ExpectEq(context.count[1].load(), 1000, "helper ran its share of the job");
 }
 
 // Each FmaPeak call with m = c = 1 returns lanes * (A(A-1)/2 + A * rounds), A =
 // kPeakAccumulators: the team's sum reveals how many FMAs really ran.
-void TestFmaTeam(Isa isa, BoundTeam* team, const RecurrentShape& shape) {
+void TestFmaTeam(Isa isa, SpinTeam* team, const RecurrentShape& shape) {
   FmaPeakTeam fmas(shape, isa, team);
   const int64_t round = int64_t{kPeakAccumulators} * Lanes(isa);
   const int64_t needed = NeededFmaCount(shape);
@@ -237,7 +237,7 @@ void TestFlags() {
 int Main() {
   TestCounts();
   TestFlags();
-  BoundTeam team(2, AllowedCpus());  // pinned if this process may use two CPUs; works unpinned too
+  SpinTeam team(2, AllowedCpus());  // pinned if this process may use two CPUs; works unpinned too
   TestTeamBarrier(&team);
   for (Isa isa : SupportedIsas()) {
     std::printf("testing %s kernels\n", IsaName(isa));

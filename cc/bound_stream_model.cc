@@ -7,7 +7,7 @@
 
 namespace tflatency {
 
-StreamModel::StreamModel(const RecurrentShape& shape, Isa isa, BoundTeam* team, uint64_t seed)
+StreamModel::StreamModel(const RecurrentShape& shape, Isa isa, SpinTeam* team, uint64_t seed)
     : shape_(shape), isa_(isa), team_(team), workers_(team == nullptr ? 1 : team->workers()) {
   Uniform uniform(seed);
   const int64_t h = shape.units, g = Gates(shape.cell), gh = g * h, b = shape.batch, steps = shape.time_steps;
@@ -137,7 +137,7 @@ void StreamModel::RunWorker(int worker, std::string* check) {
   // worker 0 may already have returned from Run, and the model be destroyed.
   const int64_t h = shape_.units, gh = Gates(shape_.cell) * h, b = shape_.batch, steps = shape_.time_steps;
   const int64_t layers = shape_.layers;
-  BoundTeam* const team = workers_ > 1 ? team_ : nullptr;
+  SpinTeam* const team = workers_ > 1 ? team_ : nullptr;
   std::vector<float> init;  // verifying: GX[t] before the in-place recurrent product
   auto fail = [&](const std::string& error, const char* what, int64_t l, int64_t t) {
     if (check == nullptr || !check->empty() || error.empty()) return;

@@ -36,7 +36,7 @@
 #include "cc/bound_isa.h"
 #include "cc/bound_matvec.h"
 #include "cc/bound_shape.h"
-#include "cc/bound_team.h"
+#include "cc/spin_team.h"
 
 namespace tflatency {
 
@@ -44,7 +44,7 @@ class StreamModel {
  public:
   // team null: one worker, this thread. Otherwise team->workers() workers, each
   // running its share on its own thread; the team must outlive the model.
-  StreamModel(const RecurrentShape& shape, Isa isa, BoundTeam* team = nullptr, uint64_t seed = 20240601);
+  StreamModel(const RecurrentShape& shape, Isa isa, SpinTeam* team = nullptr, uint64_t seed = 20240601);
 
   // One inference's worth of products, all workers.
   void Run();
@@ -83,7 +83,7 @@ class StreamModel {
 
   RecurrentShape shape_;
   Isa isa_;
-  BoundTeam* team_;
+  SpinTeam* team_;
   int workers_;
   std::vector<AlignedFloats> arenas_;  // per worker: its packed weights, in stream order
   std::vector<Layer> layers_;

@@ -78,8 +78,8 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
     return nullptr;
   }
   if (rnn->plan_.workers > 1) {
-    rnn->team_.reset(new HandTeam(rnn->plan_.workers, &HandRnn::TeamWork, rnn.get()));
-    rnn->plan_.barrier = hand::Barrier{&HandTeam::BarrierThunk, rnn->team_.get()};
+    rnn->team_.reset(new SpinTeam(rnn->plan_.workers, {}));  // unpinned: a library leaves placement to the OS
+    rnn->plan_.barrier = hand::Barrier{&SpinTeam::BarrierThunk, rnn->team_.get()};
   }
   error->clear();
   return rnn;
@@ -94,7 +94,7 @@ void HandRnn::Run(const float* input, float* output) {
   }
   team_input_ = input;
   team_output_ = output;
-  team_->Run();
+  team_->Run(&HandRnn::TeamWork, this);
 }
 
 void HandRnn::TeamWork(void* self, int worker) {

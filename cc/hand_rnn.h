@@ -22,7 +22,7 @@
 #include "cc/hand_isa.h"
 #include "cc/hand_model.h"
 #include "cc/hand_rnn_plan.h"
-#include "cc/hand_team.h"
+#include "cc/spin_team.h"
 
 namespace tflatency {
 
@@ -83,7 +83,7 @@ class HandRnn {
   hand::Plan plan_{};
   hand::Workspace workspace_{};
   std::vector<hand::PackedSlice> slices_;  // [layers][workers]
-  std::unique_ptr<HandTeam> team_;         // null with one thread
+  std::unique_ptr<SpinTeam> team_;         // null with one thread
   const float* team_input_ = nullptr;      // the current Run's, for the helpers
   float* team_output_ = nullptr;
   Buffer packed_, scratch_;

@@ -1,17 +1,16 @@
-// The thread team of the two-core bounds (bound/*_2cores): the calling thread
-// is worker 0, persistent helper threads are workers 1..n-1, each helper
-// pinned to its own CPU from the start (worker 0 is pinned by its caller, with
-// ScopedPin, for as long as it runs team jobs). Run() starts one job on all of
-// them; Barrier() is the spin barrier they meet at where the computation needs
-// one (after every recurrent step). Helpers spin while jobs come back to back
-// and sleep on a condition variable after ~1 ms idle, so an idle team costs the
-// other (single-core) benchmarks nothing.
-//
-// Not cc/hand_team.h's HandTeam: that one lives in the hand kernel's library
-// and leaves its threads unpinned; the bound wants one pinned thread per core
-// (each core's L2 then keeps its half of the weights between inferences).
-#ifndef TFLATENCY_CC_BOUND_TEAM_H_
-#define TFLATENCY_CC_BOUND_TEAM_H_
+// A small fixed team of threads meeting at a spin barrier, shared by the
+// hand-written kernel's multi-core mode (unpinned) and the two-core bounds
+// (bound/*_2cores, each helper pinned to its own CPU so that each core's L2
+// keeps its share of the weights between inferences). The calling thread is
+// worker 0, persistent helper threads are workers 1..n-1 (a helper is pinned
+// when the constructor is given a CPU for it; worker 0 is pinned by its
+// caller, with ScopedPin, if at all). Run() starts one job on all of them;
+// Barrier() is the spin barrier they meet at where the computation needs one
+// (after every recurrent step). Helpers spin while jobs come back to back and
+// sleep on a condition variable after ~1 ms idle, so an idle team costs
+// nothing.
+#ifndef TFLATENCY_CC_SPIN_TEAM_H_
+#define TFLATENCY_CC_SPIN_TEAM_H_
 
 #include <atomic>
 #include <condition_variable>
@@ -44,16 +43,16 @@ class ScopedPin {
   std::vector<unsigned char> saved_;  // the previous cpu_set_t, as bytes
 };
 
-class BoundTeam {
+class SpinTeam {
  public:
   using Job = void (*)(void* context, int worker);
 
   // workers >= 1; starts workers - 1 helpers, helper i pinned to cpus[i] when
   // cpus has that entry (cpus[0] is for worker 0: see ScopedPin).
-  BoundTeam(int workers, const std::vector<int>& cpus);
-  ~BoundTeam();
-  BoundTeam(const BoundTeam&) = delete;
-  BoundTeam& operator=(const BoundTeam&) = delete;
+  SpinTeam(int workers, const std::vector<int>& cpus);
+  ~SpinTeam();
+  SpinTeam(const SpinTeam&) = delete;
+  SpinTeam& operator=(const SpinTeam&) = delete;
 
   // Runs job(context, 0) here and job(context, i) on helper i; returns when
   // worker 0's share returns. Every job must end with a Barrier(), after which
@@ -62,6 +61,7 @@ class BoundTeam {
   void Run(Job job, void* context);
   // Returns when every worker has called it the same number of times.
   void Barrier(int worker);
+  static void BarrierThunk(void* team, int worker) { static_cast<SpinTeam*>(team)->Barrier(worker); }
   // Mean wall time of one Barrier when all workers call `count` of them back
   // to back in one job (the cost of one synchronisation between the workers'
   // CPUs right now: on a VM it varies with where the host places them).
@@ -108,4 +108,4 @@ class BoundTeam {
 
 }  // namespace tflatency
 
-#endif  // TFLATENCY_CC_BOUND_TEAM_H_
+#endif  // TFLATENCY_CC_SPIN_TEAM_H_

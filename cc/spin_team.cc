@@ -1,5 +1,5 @@
-// Pinned helper threads and spin barrier of the two-core bounds (see bound_team.h).
-#include "cc/bound_team.h"
+// Helper threads (pinned or not) and spin barrier (see spin_team.h).
+#include "cc/spin_team.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -70,21 +70,21 @@ ScopedPin::~ScopedPin() {
   pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
 }
 
-BoundTeam::BoundTeam(int workers, const std::vector<int>& cpus)
+SpinTeam::SpinTeam(int workers, const std::vector<int>& cpus)
     : workers_(workers < 1 ? 1 : workers), arrived_(new Counter[workers < 1 ? 1 : workers]) {
   if (!cpus.empty()) worker0_cpu_ = cpus[0];
   for (int i = 0; i < workers_; ++i) {
     if (i < static_cast<int>(cpus.size())) cpu_list_ += (i == 0 ? "" : ",") + std::to_string(cpus[i]);
   }
   for (int i = 1; i < workers_; ++i) {
-    helpers_.emplace_back(&BoundTeam::HelperLoop, this, i, i < static_cast<int>(cpus.size()) ? cpus[i] : -1);
+    helpers_.emplace_back(&SpinTeam::HelperLoop, this, i, i < static_cast<int>(cpus.size()) ? cpus[i] : -1);
   }
   // Wait until every helper has tried to pin itself, so helpers_pinned() is final.
   SpinUntil([&] { return started_.load(std::memory_order_acquire) == workers_ - 1; });
   helpers_pinned_ = pin_failures_.load() == 0;
 }
 
-BoundTeam::~BoundTeam() {
+SpinTeam::~SpinTeam() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_.store(true);
@@ -93,7 +93,7 @@ BoundTeam::~BoundTeam() {
   for (std::thread& t : helpers_) t.join();
 }
 
-void BoundTeam::Run(Job job, void* context) {
+void SpinTeam::Run(Job job, void* context) {
   // Helpers read the job only after they see the new generation, and the
   // previous job ended with a barrier every helper passed after its reads.
   go_.job = job;
@@ -106,7 +106,7 @@ void BoundTeam::Run(Job job, void* context) {
   job(context, 0);
 }
 
-void BoundTeam::Barrier(int worker) {
+void SpinTeam::Barrier(int worker) {
   const uint64_t mine = arrived_[worker].value.load(std::memory_order_relaxed) + 1;
   arrived_[worker].value.store(mine, std::memory_order_release);
   for (int other = 0; other < workers_; ++other) {
@@ -115,14 +115,14 @@ void BoundTeam::Barrier(int worker) {
   }
 }
 
-double BoundTeam::MeasureBarrierNs(int count) {
+double SpinTeam::MeasureBarrierNs(int count) {
   struct Context {
-    BoundTeam* team;
+    SpinTeam* team;
     int count;
   } context{this, count < 1 ? 1 : count};
   auto job = [](void* p, int worker) {
     const Context* c = static_cast<const Context*>(p);
-    BoundTeam* const team = c->team;
+    SpinTeam* const team = c->team;
     const int n = c->count;  // locals only after the last barrier
     for (int i = 0; i < n; ++i) team->Barrier(worker);
   };
@@ -133,7 +133,7 @@ double BoundTeam::MeasureBarrierNs(int count) {
   return std::chrono::duration<double, std::nano>(end - start).count() / context.count;
 }
 
-void BoundTeam::HelperLoop(int worker, int cpu) {
+void SpinTeam::HelperLoop(int worker, int cpu) {
   if (!PinThisThread(cpu)) pin_failures_.fetch_add(1);
   started_.fetch_add(1, std::memory_order_release);
   uint64_t seen = 0;
