@@ -107,6 +107,20 @@ HAND_TARGET void Project(const Plan& plan, const PackedSlice& slice, const float
   }
 }
 
+// acc[0..N) += h * panel, the panel [h_rows][N vectors] streamed front to back;
+// returns where the next panel starts.
+template <class V, int N>
+HAND_INLINE const float* AccumulateRecurrent(typename V::R* acc, const float* w, const float* h, int64_t h_rows) {
+#pragma GCC unroll 2
+  for (int64_t k = 0; k < h_rows; ++k) {
+    const typename V::R hk = V::Set1(h[k]);
+#pragma GCC unroll 16
+    for (int v = 0; v < N; ++v) acc[v] = V::Fmadd(V::Load(w + v * V::kLanes), hk, acc[v]);
+    w += N * V::kLanes;
+  }
+  return w;
+}
+
 // One LSTM step over a slice: for every block of U = M*L units, acc = gx_t +
 // h_prev * R, then c = sig(f) c + sig(i) tanh(g), h = sig(o) tanh(c).
 // kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
@@ -121,15 +135,7 @@ HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const floa
     typename V::R acc[G * M];
 #pragma GCC unroll 16
     for (int v = 0; v < G * M; ++v) acc[v] = V::Load(gx_t + v * L);
-    if constexpr (!kZeroState) {
-#pragma GCC unroll 2
-      for (int64_t k = 0; k < h_rows; ++k) {
-        const typename V::R hk = V::Set1(h_prev[k]);
-#pragma GCC unroll 16
-        for (int v = 0; v < G * M; ++v) acc[v] = V::Fmadd(V::Load(w + v * L), hk, acc[v]);
-        w += W;
-      }
-    }
+    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows);
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
       const typename V::R i = Sigmoid<V>(acc[0 * M + m]);
@@ -161,15 +167,7 @@ HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float
     for (int v = 0; v < 2 * M; ++v) acc[v] = V::Load(gx_t + v * L);
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) acc[2 * M + m] = V::Load(slice.r_bias_n + u0 + m * L);
-    if constexpr (!kZeroState) {
-#pragma GCC unroll 2
-      for (int64_t k = 0; k < h_rows; ++k) {
-        const typename V::R hk = V::Set1(h_prev[k]);
-#pragma GCC unroll 16
-        for (int v = 0; v < G * M; ++v) acc[v] = V::Fmadd(V::Load(w + v * L), hk, acc[v]);
-        w += W;
-      }
-    }
+    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows);
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
       const typename V::R z = Sigmoid<V>(acc[0 * M + m]);

@@ -6,6 +6,7 @@
       cpp_class = "tflatency::Rnn547k",
       target_cpu = None,                    # default: this machine's CPU family
       tfcompile_flags = [],                 # extra saved_model_cli aot_compile_cpu flags
+      xla_flags = [],                       # XLA_FLAGS for the compiler, e.g. --xla_cpu_prefer_vector_width=512
   )
 
 Generates:
@@ -91,6 +92,7 @@ def _tf_aot_compile_impl(ctx):
     ctx.actions.run(
         executable = ctx.executable._compiler,
         arguments = [args],
+        env = {"XLA_FLAGS": " ".join(ctx.attr.xla_flags)} if ctx.attr.xla_flags else {},
         inputs = [sm.dir],
         outputs = [header, makefile] + objects,
         mnemonic = "TfAotCompile",
@@ -107,7 +109,7 @@ def _tf_aot_compile_impl(ctx):
         golden_struct = sm.golden_struct,
         name = name,
         target_cpu = ctx.attr.target_cpu or "generic",
-        flags = " ".join(ctx.attr.tfcompile_flags).replace("\\", "\\\\").replace("\"", "\\\""),
+        flags = " ".join(ctx.attr.tfcompile_flags + ctx.attr.xla_flags).replace("\\", "\\\\").replace("\"", "\\\""),
     ))
     mains = []
     py_module = ctx.actions.declare_file(name + "_py_module.cc")
@@ -135,11 +137,12 @@ _tf_aot_compile = rule(
         "cpp_class": attr.string(mandatory = True),
         "target_cpu": attr.string(),
         "tfcompile_flags": attr.string_list(),
+        "xla_flags": attr.string_list(),
         "_compiler": attr.label(default = "//tfcompile:aot_compile", executable = True, cfg = "exec"),
     },
 )
 
-def tf_aot_library(name, saved_model, cpp_class, target_cpu = None, tfcompile_flags = [], python_module = False, visibility = None, tags = []):
+def tf_aot_library(name, saved_model, cpp_class, target_cpu = None, tfcompile_flags = [], xla_flags = [], python_module = False, visibility = None, tags = []):
     """AOT-compiles `saved_model` into cc_library `name` (+ `name`_test, `name`_benchmark); see module docstring."""
     if target_cpu == None:
         target_cpu = HOST_TARGET_CPU
@@ -151,6 +154,7 @@ def tf_aot_library(name, saved_model, cpp_class, target_cpu = None, tfcompile_fl
         cpp_class = cpp_class,
         target_cpu = target_cpu,
         tfcompile_flags = tfcompile_flags,
+        xla_flags = xla_flags,
         tags = tags,
     )
     for group in ["headers", "objects", "test_main", "benchmark_main", "py_module"]:
