@@ -1,7 +1,9 @@
 // //cc:aot_bench: one inference of the XLA AOT-compiled RNN, and the AOT-compiled
 // trivial int32 multiply, on google-benchmark (all standard --benchmark_* flags).
 // The RNN is compiled for this machine's CPU family, for AVX2 (haswell) and for
-// generic x86-64, so the report shows what the target CPU is worth. Every case
+// generic x86-64, so the report shows what the target CPU is worth, and for this
+// machine's family with two XLA settings (aot/<cpu>_tuned/rnn; cc/BUILD's
+// model_aot_tuned), so it shows what they are worth. Every case
 // checks its output on the golden input before it is timed. --per_call_out=FILE
 // [--per_call_count=N] times the one case --benchmark_filter selects call by call
 // instead (tfcompile/per_call.h).
@@ -12,6 +14,7 @@
 #include "cc/model_aot_generic_traits.h"
 #include "cc/model_aot_haswell_traits.h"
 #include "cc/model_aot_traits.h"
+#include "cc/model_aot_tuned_traits.h"
 #include "cc/trivial_multiply_aot_traits.h"
 #include "tfcompile/aot_harness.h"
 
@@ -27,8 +30,11 @@ int main(int argc, char** argv) {
   tflatency::AddTfContext();
   tflatency::AddAotContext<tflatency::ModelAotTraits>("");
   benchmark::AddCustomContext("aot_extra_targets", "haswell,generic");
+  benchmark::AddCustomContext("aot_tuned_xla_flags", tflatency::ModelAotTunedTraits::kTfcompileFlags);
   tflatency::RegisterAotBenchmark<tflatency::ModelAotTraits>(
       tflatency::BenchmarkName<tflatency::ModelAotTraits>());
+  tflatency::RegisterAotBenchmark<tflatency::ModelAotTunedTraits>(
+      tflatency::BenchmarkName<tflatency::ModelAotTunedTraits>());
   tflatency::RegisterAotBenchmark<tflatency::ModelAotHaswellTraits>(
       tflatency::BenchmarkName<tflatency::ModelAotHaswellTraits>());
   tflatency::RegisterAotBenchmark<tflatency::ModelAotGenericTraits>(

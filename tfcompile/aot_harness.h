@@ -54,10 +54,12 @@ inline void AddTfContext() {
   benchmark::AddCustomContext("tf_git_version", TFLATENCY_TF_GIT_VERSION);
 }
 
-// The case's name in every report: aot/<target cpu>/<rnn|trivial>.
+// The case's name in every report: aot/<target cpu>[_<variant>]/<rnn|trivial>.
 template <class Traits>
 std::string BenchmarkName() {
-  return std::string("aot/") + Traits::kTargetCpu + "/" + Traits::Golden::kKind;
+  const std::string variant = Traits::kVariant;
+  return std::string("aot/") + Traits::kTargetCpu + (variant.empty() ? "" : "_" + variant) + "/" +
+         Traits::Golden::kKind;
 }
 
 // Set when any golden check failed, so that main() exits non-zero.

@@ -7,6 +7,7 @@
       target_cpu = None,                    # default: this machine's CPU family
       tfcompile_flags = [],                 # extra saved_model_cli aot_compile_cpu flags
       xla_flags = [],                       # XLA_FLAGS for the compiler, e.g. --xla_cpu_prefer_vector_width=512
+      variant = "",                         # names a build with other flags: benchmark aot/<cpu>_<variant>/<kind>
   )
 
 Generates:
@@ -48,6 +49,7 @@ struct {traits} {{
   using Golden = ::tflatency::{golden_struct};
   static constexpr const char* kLibrary = "{name}";
   static constexpr const char* kTargetCpu = "{target_cpu}";
+  static constexpr const char* kVariant = "{variant}";
   static constexpr const char* kTfcompileFlags = "{flags}";
 }};
 
@@ -109,6 +111,7 @@ def _tf_aot_compile_impl(ctx):
         golden_struct = sm.golden_struct,
         name = name,
         target_cpu = ctx.attr.target_cpu or "generic",
+        variant = ctx.attr.variant,
         flags = " ".join(ctx.attr.tfcompile_flags + ctx.attr.xla_flags).replace("\\", "\\\\").replace("\"", "\\\""),
     ))
     mains = []
@@ -138,11 +141,12 @@ _tf_aot_compile = rule(
         "target_cpu": attr.string(),
         "tfcompile_flags": attr.string_list(),
         "xla_flags": attr.string_list(),
+        "variant": attr.string(),
         "_compiler": attr.label(default = "//tfcompile:aot_compile", executable = True, cfg = "exec"),
     },
 )
 
-def tf_aot_library(name, saved_model, cpp_class, target_cpu = None, tfcompile_flags = [], xla_flags = [], python_module = False, visibility = None, tags = []):
+def tf_aot_library(name, saved_model, cpp_class, target_cpu = None, tfcompile_flags = [], xla_flags = [], variant = "", python_module = False, visibility = None, tags = []):
     """AOT-compiles `saved_model` into cc_library `name` (+ `name`_test, `name`_benchmark); see module docstring."""
     if target_cpu == None:
         target_cpu = HOST_TARGET_CPU
@@ -155,6 +159,7 @@ def tf_aot_library(name, saved_model, cpp_class, target_cpu = None, tfcompile_fl
         target_cpu = target_cpu,
         tfcompile_flags = tfcompile_flags,
         xla_flags = xla_flags,
+        variant = variant,
         tags = tags,
     )
     for group in ["headers", "objects", "test_main", "benchmark_main", "py_module"]:
