@@ -53,6 +53,11 @@ class TargetsTest(absltest.TestCase):
         self.assertLen(saving, 1)
         self.assertIn("saves 2.00 us", saving[0])
 
+    def test_multi_core_caveat_only_with_multi_core_rows(self):
+        self.assertTrue(any("Multi-core" in n for n in targets.check(FULL)["notes"]))
+        one_core = [p for p in FULL if "2threads" not in p["name"]]
+        self.assertFalse(any("Multi-core" in n for n in targets.check(one_core)["notes"]))
+
     def test_limit_note_names_the_larger_bound(self):
         notes = targets.check(FULL, "znver5")["notes"]
         self.assertTrue(any("limited by cache bandwidth" in n for n in notes), notes)

@@ -138,6 +138,11 @@ def _notes(paths, items):
         if item["key"].endswith("_bound") and item["value"] is not None and item["value"] < 1.0:
             notes.append(f"{item['formula']} = {fmt.ratio(item['value'])}x: the kernel beats its bound, so that "
                          "bound is not tight (its kernel is not yet as good as the one it bounds).")
+    if any(item["key"].startswith("hand_") and not item["key"].startswith("hand_1_") for item in items):
+        notes.append("Multi-core figures depend on how far apart the two CPUs are (the cost of the barrier "
+                     "after every step); on a VM that changes when the host moves the vCPUs, so a multi-core "
+                     "kernel and its bound measured minutes apart may disagree by up to 2x; compare them "
+                     "within one `bazel run //cc:hand_bench` / `//cc:bound_bench` pair.")
     hand = _fastest(paths, lambda p: _is_hand_rnn(p) and _threads(p) == 1)
     for ablation in (p for p in paths if p["group"] == "hand" and _ABLATION in p["name"] and _ok(p)):
         if hand is None:
