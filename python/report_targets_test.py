@@ -11,7 +11,7 @@ def path(name, median, status="ok"):
 
 
 FULL = [
-    path("aot/znver5/rnn", 18.0), path("aot/haswell/rnn", 19.0),
+    path("aot/znver5/rnn", 18.0), path("aot/haswell/rnn", 19.0), path("aot/znver5_tuned/rnn", 20.0),
     path("hand/avx512/rnn", 8.0), path("hand/avx2/rnn", 9.0), path("hand/avx512_full_step0/rnn", 10.0),
     path("hand/avx512_2threads/rnn", 4.0),
     path("bound/fma_peak", 3.0), path("bound/weight_stream", 7.0),
@@ -36,6 +36,15 @@ class TargetsTest(absltest.TestCase):
         self.assertTrue(items["hand_1_aot"]["met"])
         self.assertAlmostEqual(items["hand_2_bound"]["value"], 4.0 / 3.5)
         self.assertAlmostEqual(items["hand_2_aot"]["value"], 18.0 / 4.0)
+        self.assertAlmostEqual(items["hand_1_aot_default"]["value"], 18.0 / 8.0)
+
+    def test_tuned_build_counts_as_best_aot_but_not_as_default_target(self):
+        paths = [p if p["name"] != "aot/znver5_tuned/rnn" else path("aot/znver5_tuned/rnn", 12.0) for p in FULL]
+        items = by_key(targets.check(paths, "znver5"))
+        self.assertEqual(items["hand_1_aot"]["formula"], "aot/znver5_tuned/rnn / hand/avx512/rnn")
+        self.assertFalse(items["hand_1_aot"]["met"])  # 12 / 8 = 1.5x
+        self.assertEqual(items["hand_1_aot_default"]["formula"], "aot/znver5/rnn / hand/avx512/rnn")
+        self.assertTrue(items["hand_1_aot_default"]["met"])
         self.assertAlmostEqual(items["compiled_over_cpp"]["value"], 1.0)
         self.assertTrue(items["compiled_over_cpp"]["met"])
         self.assertAlmostEqual(items["compiled_aot_vs_peer"]["value"], 18.0 / 19.0)
