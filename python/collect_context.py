@@ -22,6 +22,7 @@ from absl import app
 from absl import flags
 
 from tflatency.model_config import ConfigError, fma_count, load_config
+from tflatency.peers import quiet
 
 _MODEL_CONFIG = flags.DEFINE_string("model_config", None, "Model config JSON.", required=True)
 _OUT = flags.DEFINE_string("out", None, "Where to write context.json.", required=True)
@@ -80,7 +81,8 @@ def _package_version(name):
 
 
 def collect(config):
-    import tensorflow as tf
+    with quiet.filtered_stderr():  # TF's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL
+        import tensorflow as tf
     cpu = _cpuinfo()
     cpu_flags = cpu.get("flags", "").split()
     return {
