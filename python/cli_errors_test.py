@@ -32,6 +32,7 @@ class ScriptErrorsTest(parameterized.TestCase):
         ("cpu_out_of_range", ["--pin_cpu=4096"], r"^bench: --pin_cpu must be a CPU number below \d+, got '4096'"),
         ("bad_timeout", ["--path_timeout=-5"], r"^bench: --path_timeout must be a positive integer, got '-5'"),
         ("bad_per_call_count", ["--per_call_count=0"], r"^bench: --per_call_count must be a positive integer, got '0'"),
+        ("bad_only", ["--only=("], r"^bench: --only='\(' is not a valid extended regular expression"),
         ("missing_model_config", ["--model_config=/nonexistent/m.json"], r"^bench: --model_config=/nonexistent/m.json: cannot read config"),
     )
     def test_bench_rejects(self, args, message):
