@@ -2,7 +2,7 @@
 // (hand_rnn.h) on google-benchmark, one case per ISA path this CPU supports,
 // on one core: hand/<avx512|avx2|scalar>/rnn; the widest ISA split across
 // cores: hand/<isa>_<n>threads/rnn; and the widest ISA on one core computing
-// step 0's recurrent product on the zero initial state as TensorFlow does
+// step 0's recurrent product on the zero initial state as TensorFlow's runtime does
 // (the others skip it): hand/<isa>_full_step0/rnn. Each case is gated on the model's golden
 // output before it is timed. Flags: all standard --benchmark_* flags, plus
 //   --model_prefix=PATH  path prefix of an exported model (".../cc/model") or

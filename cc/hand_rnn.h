@@ -30,8 +30,9 @@ struct HandRnnOptions {
   HandIsa isa = HandIsa::kAuto;  // kAuto: the widest this CPU supports
   int threads = 1;  // cores one inference is split across (1: this thread only; capped at the unit blocks)
   // The model's initial state is zero, so step 0's recurrent product h_{-1} * R
-  // is exactly zero and the kernel skips it (TensorFlow computes it). true:
-  // compute it anyway, the same work as TensorFlow, to show what skipping saves.
+  // is exactly zero and the kernel skips it (TensorFlow's runtime computes it;
+  // XLA AOT folds it away, the weights being constants there). true: compute
+  // it anyway, to show what skipping saves.
   bool full_first_step = false;
 };
 
