@@ -94,12 +94,17 @@ def _run_py_bench(*args):
 class ProgramTest(absltest.TestCase):
     """The program: a failed gate reports no time and exits 1; bad input exits 2."""
 
-    def test_failed_gate_reports_no_time_and_exits_1(self):
+    def _wrong_trivial_golden(self):
+        """A copy of the trivial multiply's golden files whose output is wrong; returns its prefix."""
         paths = py_bench.paths_from_flags()
         prefix = os.path.join(self.create_tempdir().full_path, "trivial_multiply")
         for suffix in ("_info.json", "_input0.bin", "_input1.bin", "_output.bin"):
             shutil.copyfile(paths.trivial_golden_prefix + suffix, prefix + suffix)
         np.array(43, np.int32).tofile(prefix + "_output.bin")  # 6 * 7 is not 43
+        return prefix
+
+    def test_failed_gate_reports_no_time_and_exits_1(self):
+        prefix = self._wrong_trivial_golden()
         out = self.create_tempfile().full_path
         proc = _run_py_bench(f"--trivial_golden_prefix={prefix}", "--benchmark_filter=trivial",
                              "--benchmark_min_time=1x", "--benchmark_repetitions=2",
@@ -135,11 +140,7 @@ class ProgramTest(absltest.TestCase):
         self.assertEqual(os.listdir(os.path.dirname(out)), [os.path.basename(out)])  # no temporary left
 
     def test_per_call_failed_gate_writes_nothing_and_exits_1(self):
-        paths = py_bench.paths_from_flags()
-        prefix = os.path.join(self.create_tempdir().full_path, "trivial_multiply")
-        for suffix in ("_info.json", "_input0.bin", "_input1.bin", "_output.bin"):
-            shutil.copyfile(paths.trivial_golden_prefix + suffix, prefix + suffix)
-        np.array(43, np.int32).tofile(prefix + "_output.bin")  # 6 * 7 is not 43
+        prefix = self._wrong_trivial_golden()
         out = os.path.join(self.create_tempdir().full_path, "x.percall.json")
         proc = _run_py_bench(f"--trivial_golden_prefix={prefix}", "--benchmark_filter=^python/eager/trivial",
                              f"--per_call_out={out}", "--per_call_count=50")

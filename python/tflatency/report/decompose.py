@@ -23,11 +23,20 @@ PYTHON_COMPILED = "python_compiled/aot/rnn"
 LOWER_BOUND = "lower bound"
 
 
+def is_ok(path):
+    """Measured and passed its gate: it has a median to compare."""
+    return path["status"] == "ok" and path["median_us"] is not None
+
+
+def fastest_ok(paths, predicate):
+    """The ok path satisfying `predicate` with the lowest median (ties: by name), or None."""
+    candidates = [p for p in paths if is_ok(p) and predicate(p)]
+    return min(candidates, key=lambda p: (p["median_us"], p["name"]), default=None)
+
+
 def best_ok(paths, group, kind):
     """The ok path of `group` and `kind` with the lowest median, or None."""
-    candidates = [p for p in paths if p["group"] == group and p["kind"] == kind
-                  and p["status"] == "ok" and p["median_us"] is not None]
-    return min(candidates, key=lambda p: (p["median_us"], p["name"]), default=None)
+    return fastest_ok(paths, lambda p: p["group"] == group and p["kind"] == kind)
 
 
 class _Medians:

@@ -114,6 +114,18 @@ def _read_json(path):
         return None, one_line(f"not valid JSON: {e}")
 
 
+def _read_object(folder, file_name, what, problems):
+    """A result file's JSON object, or None after recording why it is not one (`what` it should be)."""
+    data, reason = _read_json(os.path.join(folder, file_name))
+    if reason:
+        problems.append(Problem(file_name, reason))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(file_name, f"not a JSON object (not {what})"))
+        return None
+    return data
+
+
 def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -217,12 +229,8 @@ def _load_failures(folder, problems):
 
 def _load_benchmark_file(folder, file_name, problems):
     """(google-benchmark context, rows) or None after recording a problem."""
-    data, reason = _read_json(os.path.join(folder, file_name))
-    if reason:
-        problems.append(Problem(file_name, reason))
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem(file_name, "not a JSON object (not google-benchmark output)"))
+    data = _read_object(folder, file_name, "google-benchmark output", problems)
+    if data is None:
         return None
     if not isinstance(data.get("benchmarks"), list):
         what = "lacks" if "benchmarks" not in data else "has no list in"
@@ -281,12 +289,8 @@ _PER_CALL_NUMBERS = ("timer_overhead_ns", "load_ms", "first_inference_us", "peak
 def _load_per_call_file(folder, file_name, problems):
     """A PerCall, or None after recording a problem. Optional numbers that are not
     numbers become None (with a problem); the samples must all be usable."""
-    data, reason = _read_json(os.path.join(folder, file_name))
-    if reason:
-        problems.append(Problem(file_name, reason))
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem(file_name, "not a JSON object (not per-call output)"))
+    data = _read_object(folder, file_name, "per-call output", problems)
+    if data is None:
         return None
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():

@@ -37,15 +37,6 @@ _THREADS = re.compile(r"_(\d+)threads")
 _ABLATION = "_full_step0"
 
 
-def _ok(path):
-    return path["status"] == "ok" and path["median_us"] is not None
-
-
-def _fastest(paths, predicate):
-    candidates = [p for p in paths if _ok(p) and predicate(p)]
-    return min(candidates, key=lambda p: (p["median_us"], p["name"]), default=None)
-
-
 def _threads(path):
     match = _THREADS.search(naming.variant_of(path["name"]))
     return int(match.group(1)) if match else 1
@@ -62,7 +53,7 @@ def _bound(paths, cores):
     found = []
     for name in (f"bound/fma_peak{suffix}", f"bound/weight_stream{suffix}"):
         path = by_name.get(name)
-        if path is not None and _ok(path):
+        if path is not None and decompose.is_ok(path):
             found.append((path["median_us"], name))
     if len(found) < 2:
         return None, None, f"bound/fma_peak{suffix} and bound/weight_stream{suffix} not both measured"
@@ -78,7 +69,7 @@ def _target(key, what, formula, value, unit, goal, better, why=None):
 
 def _hand_targets(paths, best_aot, best_aot_default, cores):
     label = "1 core" if cores == 1 else f"{cores} cores"
-    hand = _fastest(paths, lambda p: _is_hand_rnn(p) and _threads(p) == cores)
+    hand = decompose.fastest_ok(paths, lambda p: _is_hand_rnn(p) and _threads(p) == cores)
     if hand is None:
         why = f"no ok hand/*/rnn path on {label}"
         return [_target(f"hand_{cores}_bound", f"hand kernel ({label}) vs its lower bound", "-", None, "x",
@@ -102,21 +93,20 @@ def _hand_targets(paths, best_aot, best_aot_default, cores):
 
 def _compiled_targets(paths, aot_target_cpu, best_aot):
     by_name = {p["name"]: p for p in paths}
-    compiled = by_name.get(decompose.PYTHON_COMPILED)
-    compiled = compiled if compiled is not None and _ok(compiled) else None
     aot_name = f"aot/{aot_target_cpu}/rnn" if aot_target_cpu else (best_aot["name"] if best_aot else None)
-    aot = by_name.get(aot_name) if aot_name else None
-    aot = aot if aot is not None and _ok(aot) else None
-    why = None
-    if compiled is None or aot is None:
-        why = ", ".join(w for w in (None if compiled else f"{decompose.PYTHON_COMPILED} not ok",
-                                     None if aot else f"{aot_name or 'aot rnn'} not ok") if w)
+    compiled, aot = (by_name.get(name) for name in (decompose.PYTHON_COMPILED, aot_name))
+    compiled = compiled if compiled and decompose.is_ok(compiled) else None
+    aot = aot if aot and decompose.is_ok(aot) else None
+    inputs = ((decompose.PYTHON_COMPILED, compiled), (aot_name or "aot rnn", aot))
+    missing = [f"{name} not ok" for name, path in inputs if path is None]
+    why = ", ".join(missing) or None
     out = [_target("compiled_over_cpp", "AOT model from Python vs from C++",
                    f"{decompose.PYTHON_COMPILED} - {aot_name}",
                    compiled["median_us"] - aot["median_us"] if compiled and aot else None, "us",
                    COMPILED_OVER_CPP_US, "<=", why)]
-    peer = _fastest(paths, lambda p: p["group"] in PEER_GROUPS and p["kind"] == "rnn")
-    best_compiled = _fastest(paths, lambda p: p["group"] == "python_compiled" and p["kind"] == "rnn")
+    peer = decompose.fastest_ok(paths, lambda p: p["group"] in PEER_GROUPS and p["kind"] == "rnn")
+    best_compiled = decompose.fastest_ok(paths,
+                                         lambda p: p["group"] == "python_compiled" and p["kind"] == "rnn")
     for key, what, path in (("compiled_aot_vs_peer", "AOT model from Python vs best other engine", compiled),
                             ("compiled_best_vs_peer", "fastest python_compiled path vs best other engine",
                              best_compiled)):
@@ -148,8 +138,9 @@ def _notes(paths, items):
                      "after every step); on a VM that changes when the host moves the vCPUs, so a multi-core "
                      "kernel and its bound measured minutes apart may disagree by up to 2x; compare them "
                      "within one `bazel run //cc:hand_bench` / `//cc:bound_bench` pair.")
-    hand = _fastest(paths, lambda p: _is_hand_rnn(p) and _threads(p) == 1)
-    for ablation in (p for p in paths if p["group"] == "hand" and _ABLATION in p["name"] and _ok(p)):
+    hand = decompose.fastest_ok(paths, lambda p: _is_hand_rnn(p) and _threads(p) == 1)
+    ablations = (p for p in paths if p["group"] == "hand" and _ABLATION in p["name"] and decompose.is_ok(p))
+    for ablation in ablations:
         if hand is None:
             continue
         saved = ablation["median_us"] - hand["median_us"]
@@ -164,10 +155,10 @@ def check(paths, aot_target_cpu=None):
     """summary.json's "targets" object: {"items": [target, ...], "notes": [str, ...]} (SCHEMA.md)."""
     best_aot = decompose.best_ok(paths, "aot", "rnn")
     # aot/<cpu>/rnn: TF's default flags; aot/<cpu>_<variant>/rnn: a build with other XLA flags.
-    best_aot_default = _fastest(paths, lambda p: p["group"] == "aot" and p["kind"] == "rnn"
+    best_aot_default = decompose.fastest_ok(paths, lambda p: p["group"] == "aot" and p["kind"] == "rnn"
                                 and "_" not in naming.variant_of(p["name"]))
     items = _hand_targets(paths, best_aot, best_aot_default, 1)
-    for cores in sorted({_threads(p) for p in paths if _is_hand_rnn(p) and _ok(p)} - {1}):
+    for cores in sorted({_threads(p) for p in paths if _is_hand_rnn(p) and decompose.is_ok(p)} - {1}):
         items += _hand_targets(paths, best_aot, best_aot_default, cores)
     items += _compiled_targets(paths, aot_target_cpu, best_aot)
     return {"items": items, "notes": _notes(paths, items)}
