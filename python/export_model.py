@@ -2,6 +2,8 @@
 
   export_model --config=configs/rnn_547k.json --saved_model_dir=OUT/sm --golden_prefix=OUT/rnn_547k
   export_model --trivial_multiply --saved_model_dir=OUT/sm --golden_prefix=OUT/trivial
+  export_model --config=... --hoist_input_projection ...   (the same RNN, input projections
+                                                            hoisted out of the time loop)
 
 The golden output is computed by TensorFlow itself from the SavedModel's
 function. Weights and input come from the config's seed, so the same config
@@ -23,6 +25,8 @@ _CONFIG = flags.DEFINE_string("config", None, "Model config JSON (see configs/).
 _TRIVIAL = flags.DEFINE_bool("trivial_multiply", False, "Export the trivial int32 multiply instead of an RNN.")
 _SAVED_MODEL_DIR = flags.DEFINE_string("saved_model_dir", None, "Directory to write the SavedModel to.")
 _GOLDEN_PREFIX = flags.DEFINE_string("golden_prefix", None, "Path prefix of the golden files.")
+_HOIST = flags.DEFINE_bool("hoist_input_projection", False,
+                           "RNN graph with each layer's input projection computed for all time steps in one matmul.")
 _STRUCT = flags.DEFINE_string("golden_struct", None, "C++ struct name in the golden header (default: from the model name).")
 
 
@@ -59,12 +63,14 @@ def _write_weights(module, path):
 
 def main(argv):
     if len(argv) > 1:
-        raise app.UsageError(f"unexpected argument {argv[1]!r}")
+        sys.exit(f"export_model: unexpected argument {argv[1]!r}")
     if _TRIVIAL.value == bool(_CONFIG.value):
-        raise app.UsageError("give exactly one of --config or --trivial_multiply")
+        sys.exit("export_model: give exactly one of --config or --trivial_multiply")
+    if _TRIVIAL.value and _HOIST.value:
+        sys.exit("export_model: --hoist_input_projection applies to an RNN (--config), not --trivial_multiply")
     for flag in (_SAVED_MODEL_DIR, _GOLDEN_PREFIX):
         if not flag.value:
-            raise app.UsageError(f"--{flag.name} is required")
+            sys.exit(f"export_model: --{flag.name} is required")
     try:
         config = None if _TRIVIAL.value else load_config(_CONFIG.value)
     except ConfigError as e:
@@ -83,10 +89,11 @@ def main(argv):
         input_names = ["x", "y"]
         info = {"model": name}
     else:
-        name, module, fmas = config.name, RnnModel(config), fma_count(config)
+        name, module, fmas = config.name, RnnModel(config, _HOIST.value), fma_count(config)
         inputs = [make_golden_input(config)]
         input_names = ["x"]
-        info = {"model": name, "config": config.to_dict()}
+        info = {"model": name, "config": config.to_dict(),
+                "graph": "hoisted_input_projection" if _HOIST.value else "per_step"}
     output = module.serve(*[tf.constant(a) for a in inputs])
     output = next(iter(output.values())).numpy()
     _export(module, module.serve, _SAVED_MODEL_DIR.value)

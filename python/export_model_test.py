@@ -85,18 +85,42 @@ class ExportTest(absltest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertRegex(result.stderr.strip().splitlines()[-1], r"^export_model: .*bad.json: missing field ")
 
+    def test_hoisted_export_records_its_graph(self):
+        out = self.create_tempdir().full_path
+        result = export("gru_3layer.json", out, "--hoist_input_projection")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        info, inputs, output = golden.read_golden(out + "/m")
+        self.assertEqual(info["graph"], "hoisted_input_projection")
+        _, _, per_step_output = golden.read_golden(self.dirs[0] + "/m")
+        self.assertTrue(golden.max_violation(output, per_step_output)[0])
+        with open(self.dirs[0] + "/m_info.json") as f:
+            self.assertIn('"graph": "per_step"', f.read())
+
+    def test_hoist_needs_an_rnn(self):
+        result = export(None, self.create_tempdir().full_path, "--trivial_multiply", "--hoist_input_projection")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr.strip().splitlines(),
+                         ["export_model: --hoist_input_projection applies to an RNN (--config), not --trivial_multiply"])
+        neither = export(None, self.create_tempdir().full_path)
+        self.assertEqual((neither.returncode, neither.stderr.strip().splitlines()),
+                         (1, ["export_model: give exactly one of --config or --trivial_multiply"]))
+
 
 class ReferenceTest(absltest.TestCase):
 
-    def test_default_model_tf_matches_numpy(self):
+    def test_both_graphs_of_both_cells_match_numpy(self):
         import tensorflow as tf
         from tflatency.rnn_model import RnnModel
         from tflatency.weights import make_golden_input
-        config = load_config(os.path.join(CONFIGS, "rnn_547k.json"))
-        x = make_golden_input(config)
-        got = RnnModel(config).serve(tf.constant(x))["y"].numpy()
-        ok, diff = golden.max_violation(got, reference.forward(config, make_weights(config), x))
-        self.assertTrue(ok, diff)
+        for name in ("rnn_547k.json", "gru_3layer.json"):
+            config = load_config(os.path.join(CONFIGS, name))
+            x = make_golden_input(config)
+            want = reference.forward(config, make_weights(config), x)
+            for hoisted in (False, True):
+                with self.subTest(config=name, hoisted=hoisted):
+                    got = RnnModel(config, hoisted).serve(tf.constant(x))["y"].numpy()
+                    ok, diff = golden.max_violation(got, want)
+                    self.assertTrue(ok, diff)
 
     def test_gate_fails_on_wrong_output(self):
         want = np.ones((2, 3), np.float32)

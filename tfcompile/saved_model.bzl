@@ -2,6 +2,9 @@
 
   tf_saved_model(name = "rnn_547k", config = "//configs:rnn_547k.json")
   tf_saved_model(name = "trivial_multiply", trivial_multiply = True)
+  tf_saved_model(name = "rnn_547k_hoisted", config = ..., hoist_input_projection = True)
+      (the same RNN with each layer's input projection done for all time steps in
+      one matmul; tflatency/rnn_model.py)
 
 Generates:
   <name>               the SavedModel directory plus golden files (SavedModelInfo provider)
@@ -44,6 +47,8 @@ def _tf_saved_model_impl(ctx):
     else:
         args.add("--config", ctx.file.config)
         srcs.append(ctx.file.config)
+        if ctx.attr.hoist_input_projection:
+            args.add("--hoist_input_projection")
     args.add("--saved_model_dir", sm_dir.path)
     args.add("--golden_prefix", header.path[:-len("_golden.h")])
     args.add("--golden_struct", golden_struct_name(ctx.label.name))
@@ -71,13 +76,21 @@ _tf_saved_model = rule(
     attrs = {
         "config": attr.label(allow_single_file = [".json"]),
         "trivial_multiply": attr.bool(default = False),
+        "hoist_input_projection": attr.bool(default = False),
         "_exporter": attr.label(default = "//python:export_model", executable = True, cfg = "exec"),
     },
 )
 
-def tf_saved_model(name, config = None, trivial_multiply = False, visibility = None, **kwargs):
+def tf_saved_model(name, config = None, trivial_multiply = False, hoist_input_projection = False, visibility = None, **kwargs):
     """Exports a config (or the trivial multiply) to a SavedModel; see the module docstring."""
-    _tf_saved_model(name = name, config = config, trivial_multiply = trivial_multiply, visibility = visibility, **kwargs)
+    _tf_saved_model(
+        name = name,
+        config = config,
+        trivial_multiply = trivial_multiply,
+        hoist_input_projection = hoist_input_projection,
+        visibility = visibility,
+        **kwargs
+    )
     native.filegroup(name = name + "_header_file", srcs = [name], output_group = "header", visibility = ["//visibility:private"])
     native.filegroup(name = name + "_files", srcs = [name], output_group = "golden", visibility = visibility)
     native.cc_library(

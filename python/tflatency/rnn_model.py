@@ -11,17 +11,18 @@ from tflatency.model_config import ModelConfig
 from tflatency.weights import make_weights
 
 
-def _lstm_step(x, h, c, layer):
-    z = tf.matmul(x, layer["kernel"]) + tf.matmul(h, layer["recurrent_kernel"]) + layer["bias"]
+def _lstm_step(xk, h, c, layer):
+    """One LSTM step from the input's projection xk = x @ kernel."""
+    z = xk + tf.matmul(h, layer["recurrent_kernel"]) + layer["bias"]
     i, f, g, o = tf.split(z, 4, axis=1)
     c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
     h = tf.sigmoid(o) * tf.tanh(c)
     return h, c
 
 
-def _gru_step(x, h, layer):
-    # reset_after form (Keras' default): one matmul for all recurrent gates.
-    xz, xr, xn = tf.split(tf.matmul(x, layer["kernel"]) + layer["bias"], 3, axis=1)
+def _gru_step(xk, h, layer):
+    """One GRU step (reset_after, Keras' default) from the input's projection xk = x @ kernel."""
+    xz, xr, xn = tf.split(xk + layer["bias"], 3, axis=1)
     hz, hr, hn = tf.split(tf.matmul(h, layer["recurrent_kernel"]) + layer["recurrent_bias"], 3, axis=1)
     z = tf.sigmoid(xz + hz)
     r = tf.sigmoid(xr + hr)
@@ -29,12 +30,27 @@ def _gru_step(x, h, layer):
     return (1.0 - z) * n + z * h
 
 
-class RnnModel(tf.Module):
-    """Stacked LSTM/GRU; serve() maps [batch, time, features] to the top layer's outputs."""
+def _input_projections(inputs, layer, hoisted):
+    """x_t @ kernel for every step: one matmul per step, or one for all steps (hoisted)."""
+    if not hoisted:
+        return [tf.matmul(x_t, layer["kernel"]) for x_t in inputs]
+    return tf.split(tf.matmul(tf.concat(inputs, axis=0), layer["kernel"]), len(inputs), axis=0)
 
-    def __init__(self, config: ModelConfig):
+
+class RnnModel(tf.Module):
+    """Stacked LSTM/GRU; serve() maps [batch, time, features] to the top layer's outputs.
+
+    hoist_input_projection=True computes each layer's input projection for all
+    time steps in one matmul ([time*batch, features] x kernel) before the
+    recurrence, instead of one matmul per step: the same network and numbers,
+    the graph cuDNN-style RNN kernels use, which reads every input kernel once
+    per inference instead of once per step.
+    """
+
+    def __init__(self, config: ModelConfig, hoist_input_projection: bool = False):
         super().__init__(name=config.name)
         self.config = config
+        self.hoist_input_projection = hoist_input_projection
         self.layers = [
             {key: tf.Variable(value, name=f"layer{n}_{key}") for key, value in layer.items()}
             for n, layer in enumerate(make_weights(config))
@@ -50,11 +66,11 @@ class RnnModel(tf.Module):
             h = tf.zeros((cfg.batch, cfg.units), tf.float32)
             c = tf.zeros((cfg.batch, cfg.units), tf.float32)
             outputs = []
-            for x_t in inputs:
+            for xk in _input_projections(inputs, layer, self.hoist_input_projection):
                 if cfg.cell == "lstm":
-                    h, c = _lstm_step(x_t, h, c, layer)
+                    h, c = _lstm_step(xk, h, c, layer)
                 else:
-                    h = _gru_step(x_t, h, layer)
+                    h = _gru_step(xk, h, layer)
                 outputs.append(h)
             inputs = outputs
         return {"y": tf.stack(inputs, axis=1)}
