@@ -3,7 +3,9 @@
 // The RNN is compiled for this machine's CPU family, for AVX2 (haswell) and for
 // generic x86-64, so the report shows what the target CPU is worth, and for this
 // machine's family with two XLA settings (aot/<cpu>_tuned/rnn; cc/BUILD's
-// model_aot_tuned), so it shows what they are worth. Every case
+// model_aot_tuned), so it shows what they are worth; and the same network as a
+// graph that projects every time step's input in one matmul, with TF's default
+// flags (aot/<cpu>_hoisted/rnn) and tuned (aot/<cpu>_hoisted_tuned/rnn). Every case
 // checks its output on the golden input before it is timed. --per_call_out=FILE
 // [--per_call_count=N] times the one case --benchmark_filter selects call by call
 // instead (tfcompile/per_call.h).
@@ -13,6 +15,8 @@
 #include "benchmark/benchmark.h"
 #include "cc/model_aot_generic_traits.h"
 #include "cc/model_aot_haswell_traits.h"
+#include "cc/model_aot_hoisted_traits.h"
+#include "cc/model_aot_hoisted_tuned_traits.h"
 #include "cc/model_aot_traits.h"
 #include "cc/model_aot_tuned_traits.h"
 #include "cc/trivial_multiply_aot_traits.h"
@@ -31,10 +35,16 @@ int main(int argc, char** argv) {
   tflatency::AddAotContext<tflatency::ModelAotTraits>("");
   benchmark::AddCustomContext("aot_extra_targets", "haswell,generic");
   benchmark::AddCustomContext("aot_tuned_xla_flags", tflatency::ModelAotTunedTraits::kTfcompileFlags);
+  benchmark::AddCustomContext("aot_hoisted_tuned_xla_flags",
+                              tflatency::ModelAotHoistedTunedTraits::kTfcompileFlags);
   tflatency::RegisterAotBenchmark<tflatency::ModelAotTraits>(
       tflatency::BenchmarkName<tflatency::ModelAotTraits>());
   tflatency::RegisterAotBenchmark<tflatency::ModelAotTunedTraits>(
       tflatency::BenchmarkName<tflatency::ModelAotTunedTraits>());
+  tflatency::RegisterAotBenchmark<tflatency::ModelAotHoistedTraits>(
+      tflatency::BenchmarkName<tflatency::ModelAotHoistedTraits>());
+  tflatency::RegisterAotBenchmark<tflatency::ModelAotHoistedTunedTraits>(
+      tflatency::BenchmarkName<tflatency::ModelAotHoistedTunedTraits>());
   tflatency::RegisterAotBenchmark<tflatency::ModelAotHaswellTraits>(
       tflatency::BenchmarkName<tflatency::ModelAotHaswellTraits>());
   tflatency::RegisterAotBenchmark<tflatency::ModelAotGenericTraits>(

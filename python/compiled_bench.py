@@ -5,6 +5,10 @@
 Cases:
   python_compiled/aot/rnn      compiled.load(model)(x): a new output array per call
   python_compiled/aot_out/rnn  the same with out=y, writing into a preallocated array
+  python_compiled/aot_hoisted_tuned/rnn  compiled.load(model, "hoisted_tuned")(x): the
+                               graph with hoisted input projections, tuned XLA flags
+                               (//cc:model_aot_hoisted_tuned), gated on the default
+                               model's golden output
   python_compiled/aot/trivial  the AOT trivial multiply, 6 * 7 in int32
   python_compiled/hand/rnn     the hand-written kernel (cc/hand_rnn.h) on one core
   python_compiled/hand_2threads/rnn  the same split across two cores
@@ -31,9 +35,9 @@ _TRIVIAL_GOLDEN_PREFIX = flags.DEFINE_string("trivial_golden_prefix", None, "Pat
 PROGRAM = "compiled_bench"
 
 
-def _load(golden, use_out):
+def _load(golden, use_out, variant=""):
     def load():
-        model = compiled.load(golden.model)
+        model = compiled.load(golden.model, variant)
         inputs = list(golden.inputs)  # read_golden gives C-contiguous arrays (0-d ones stay 0-d)
         if use_out:
             out = np.empty_like(golden.output)
@@ -63,6 +67,8 @@ def main(argv):
     rnn, trivial = goldens["golden_prefix"], goldens["trivial_golden_prefix"]
     gated_bench.add_case("python_compiled/aot/rnn", _load(rnn, use_out=False), rnn.check, rnn.fma_count)
     gated_bench.add_case("python_compiled/aot_out/rnn", _load(rnn, use_out=True), rnn.check, rnn.fma_count)
+    gated_bench.add_case("python_compiled/aot_hoisted_tuned/rnn", _load(rnn, False, "hoisted_tuned"), rnn.check,
+                         rnn.fma_count)
     for threads, variant in ((1, "hand"), (2, "hand_2threads")):
         gated_bench.add_case(f"python_compiled/{variant}/rnn", _load_hand(rnn, threads), rnn.check, rnn.fma_count)
     gated_bench.add_case("python_compiled/aot/trivial", _load(trivial, use_out=False), trivial.check,
@@ -77,6 +83,7 @@ def _context(rnn):
         "model": rnn.model,
         "fma_count": rnn.fma_count,
         "aot_target_cpu": rnn_module.target_cpu,
+        "aot_hoisted_tuned_xla_flags": compiled.module(rnn.model, "hoisted_tuned").xla_flags,
         "binding": rnn_module.binding,
         "python_version": platform.python_version(),
         "numpy_version": np.__version__,

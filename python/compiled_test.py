@@ -21,6 +21,14 @@ class CompiledModelTest(parameterized.TestCase):
         self.assertEqual((y.dtype, y.shape), (np.float32, RNN.output.shape))
         self.assertTrue(y.flags.c_contiguous and y.flags.writeable)
 
+    def test_hoisted_build_reproduces_the_per_step_models_golden_output(self):
+        # A different graph of the same network: it must match the default
+        # model's golden output, not only its own.
+        module = compiled.module("rnn_547k", "hoisted_tuned")
+        self.assertIn("xla_force_enable_experimental_llvm_ir_gemm", module.xla_flags)
+        y = module.Model()(RNN.inputs[0])
+        self.assertTrue(RNN.check(y).ok, RNN.check(y).describe())
+
     def test_out_argument_is_written_and_returned(self):
         out = np.zeros_like(RNN.output)
         result = compiled.load("rnn_547k")(RNN.inputs[0], out=out)
@@ -33,7 +41,7 @@ class CompiledModelTest(parameterized.TestCase):
 
     def test_module_metadata(self):
         module = compiled.module("rnn_547k")
-        self.assertEqual((module.model_name, module.fma_count), ("rnn_547k", 546_816))
+        self.assertEqual((module.model_name, module.fma_count, module.variant), ("rnn_547k", 546_816, ""))
         self.assertTrue(module.target_cpu)
 
     def test_unaligned_input_is_copied_correctly(self):
@@ -95,6 +103,9 @@ class CompiledModelTest(parameterized.TestCase):
     def test_unknown_model(self):
         with self.assertRaisesRegex(ImportError, "no compiled model 'nope'"):
             compiled.load("nope")
+        with self.assertRaisesRegex(ImportError, r"no compiled model 'rnn_547k', variant 'nope' \(tried .*"
+                                    r"model_aot_py \(holds 'rnn_547k', variant ''\)"):
+            compiled.load("rnn_547k", "nope")
 
     def test_two_threads_with_their_own_instances(self):
         # Different inputs per thread, so a mix-up between instances would show.

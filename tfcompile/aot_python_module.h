@@ -110,6 +110,8 @@ void DefineAotModule(py::module_& m) {
   m.attr("kind") = Golden::kKind;
   m.attr("fma_count") = Golden::kFmaCount;
   m.attr("target_cpu") = Traits::kTargetCpu;
+  m.attr("variant") = Traits::kVariant;
+  m.attr("xla_flags") = Traits::kTfcompileFlags;
   m.attr("atol") = Golden::kAtol;
   m.attr("rtol") = Golden::kRtol;
   m.attr("binding") = "pybind11";

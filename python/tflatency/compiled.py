@@ -2,20 +2,23 @@
 
 Each tf_aot_library(python_module = True) target `<lib>` provides an extension
 module `<lib>_py` (pybind11; see tfcompile/aot_python_module.h) whose
-`model_name` is the config's name. The benchmarked model is `//cc:model_aot`
-(module `model_aot_py`), built for scripts/bench's --model_config. `load` finds
-the module for a model name and returns a new instance; calling it runs one
+`model_name` is the config's name and whose `variant` names the build (the
+tf_aot_library's variant: "" for TF's default flags). The benchmarked models
+are `//cc:model_aot` (module `model_aot_py`) and `//cc:model_aot_hoisted_tuned`
+(variant "hoisted_tuned": the graph with hoisted input projections, tuned XLA
+flags), built for scripts/bench's --model_config. `load` finds the module for a
+model name and variant and returns a new instance; calling it runs one
 inference on NumPy arrays of the model's exact dtype and shape.
 """
 
 import importlib
 
 # Modules tried for a name, in order: "<name>_aot_py", then these.
-_KNOWN_MODULES = ("model_aot_py", "trivial_multiply_aot_py")
+_KNOWN_MODULES = ("model_aot_py", "model_aot_hoisted_tuned_py", "trivial_multiply_aot_py")
 
 
-def module(name):
-    """The extension module compiled for model `name` (e.g. "rnn_547k")."""
+def module(name, variant=""):
+    """The extension module compiled for model `name` (e.g. "rnn_547k") in build `variant`."""
     tried = []
     for candidate in (f"{name}_aot_py",) + _KNOWN_MODULES:
         try:
@@ -23,16 +26,16 @@ def module(name):
         except ImportError:
             tried.append(candidate)
             continue
-        if found.model_name == name:
+        if (found.model_name, found.variant) == (name, variant):
             return found
-        tried.append(f"{candidate} (holds '{found.model_name}')")
-    raise ImportError(f"no compiled model '{name}' (tried {', '.join(tried)}): add a "
+        tried.append(f"{candidate} (holds '{found.model_name}', variant '{found.variant}')")
+    raise ImportError(f"no compiled model '{name}', variant '{variant}' (tried {', '.join(tried)}): add a "
                       "tf_aot_library(python_module = True) for it to the program's deps")
 
 
-def load(name):
-    """A new instance of compiled model `name`: instance(*inputs, out=None) -> output."""
-    return module(name).Model()
+def load(name, variant=""):
+    """A new instance of compiled model `name` (build `variant`): instance(*inputs, out=None) -> output."""
+    return module(name, variant).Model()
 
 
 def load_hand(prefix, threads=1, isa="auto"):
