@@ -15,6 +15,9 @@ or converted from the SavedModel) on the golden input, prepared once. Cases:
   tflite/interpreter/one_thread/rnn TFLiteConverter.from_saved_model, ai_edge_litert
                                     Interpreter(num_threads=1), set_tensor/invoke/get_tensor
   tflite/interpreter/default/rnn    the same, default thread count
+  tflite/interpreter/one_thread_hoisted/rnn  one thread, converted from
+                                    --hoisted_saved_model_dir (the same network with
+                                    hoisted input projections); listed only with it
 
 Timed with the google-benchmark Python package (every standard --benchmark_* flag,
 the same JSON as the other benchmarks). Conversions happen at start-up; before its
@@ -62,6 +65,10 @@ _SAVED_MODEL_DIR = flags.DEFINE_string(
     "saved_model_dir", None,
     "SavedModel directory of the RNN (from a tf_saved_model target); the onnxruntime and "
     "tflite engines convert it.")
+_HOISTED_SAVED_MODEL_DIR = flags.DEFINE_string(
+    "hoisted_saved_model_dir", None,
+    "SavedModel directory of the same RNN with hoisted input projections (tf_saved_model "
+    "hoist_input_projection = True); adds the tflite *_hoisted case.")
 _GOLDEN_PREFIX = flags.DEFINE_string(
     "golden_prefix", None,
     "Path prefix of the RNN's golden files (<prefix>_info.json, _input0.bin, _output.bin). "
@@ -118,10 +125,12 @@ def model_from_flags(engines):
         raise UsageError(f"--saved_model_dir or --golden_prefix is required "
                          f"(`bazel run //python:{PROGRAM}` supplies them)")
     try:
-        model = peer_model.load(prefix, _WEIGHTS.value, saved_model_dir)
+        model = peer_model.load(prefix, _WEIGHTS.value, saved_model_dir, _HOISTED_SAVED_MODEL_DIR.value)
         if any(engine in cases.CONVERTING_ENGINES for engine in engines):
             from tflatency.peers import savedmodel  # pylint: disable=g-import-not-at-top
             savedmodel.load(saved_model_dir)
+            if _HOISTED_SAVED_MODEL_DIR.value:
+                savedmodel.load(_HOISTED_SAVED_MODEL_DIR.value, "hoisted_saved_model_dir")
     except peer_model.InputError as e:
         raise UsageError(str(e)) from None
     return model
@@ -189,7 +198,7 @@ def main(argv):
                 raise UsageError(f"--pin_cpu={_PIN_CPU.value}: {e}") from None
             pinned = _PIN_CPU.value
         if per_call.enabled():  # after pinning: the engine's threads inherit it
-            for case in cases.cases_of(engines):
+            for case in cases.cases_of(engines, hoisted=bool(_HOISTED_SAVED_MODEL_DIR.value)):
                 gated_bench.add_case(case.name, functools.partial(_per_call_load, case), _per_call_check)
             return gated_bench.run(PROGRAM, {})
         model = model_from_flags(engines)
@@ -210,7 +219,7 @@ def main(argv):
         for engine, reason in errors.items():
             context["engine_errors"][engine] = reason
             print(f"{PROGRAM}: {reason}", file=sys.stderr)
-        for case in cases.cases_of(engines):
+        for case in cases.cases_of(engines, hoisted=bool(model.hoisted_saved_model_dir)):
             gated_bench.add_case(case.name, functools.partial(_load, case, loaded, errors), model.golden.check,
                                  model.golden.fma_count)
         status = gated_bench.run(PROGRAM, peer_context.flat_for_benchmark(context), failed="FAILED")

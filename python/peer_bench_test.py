@@ -36,6 +36,7 @@ ALL_CASES = [
     "peer/numpy/plain/rnn",
     "tflite/interpreter/one_thread/rnn",
     "tflite/interpreter/default/rnn",
+    "tflite/interpreter/one_thread_hoisted/rnn",
 ]
 
 
@@ -100,6 +101,21 @@ class GateTest(absltest.TestCase):
                 with self.subTest(layer=n, weight=key):
                     np.testing.assert_array_equal(saved_layer[key].numpy(), value)
 
+    def test_hoisted_saved_model_holds_the_same_variables(self):
+        saved = savedmodel.load(self.model.hoisted_saved_model_dir).owner.layers
+        for n, (saved_layer, layer) in enumerate(zip(saved, self.model.weights, strict=True)):
+            for key, value in layer.items():
+                with self.subTest(layer=n, weight=key):
+                    np.testing.assert_array_equal(saved_layer[key].numpy(), value)
+
+    def test_hoisted_case_needs_the_hoisted_saved_model(self):
+        self.assertNotIn("tflite/interpreter/one_thread_hoisted/rnn",
+                         [case.name for case in cases.cases_of(["tflite"], hoisted=False)])
+        without = dataclasses.replace(self.model, hoisted_saved_model_dir=None)
+        engine = cases.load_engine("tflite", without, self._tmp)
+        with self.assertRaisesRegex(ValueError, "'one_thread_hoisted' needs --hoisted_saved_model_dir"):
+            engine.make_step("one_thread_hoisted")
+
     def test_tuned_numpy_matches_the_reference(self):
         m = self.model
         np.testing.assert_allclose(numpy_engine.forward(m.config, m.weights, m.x),
@@ -123,7 +139,8 @@ class GateTest(absltest.TestCase):
 def _flag_values():
     """The flag file's paths, as flags for a child process."""
     return [f"--{name}={getattr(flags.FLAGS, name)}"
-            for name in ("saved_model_dir", "golden_prefix", "weights") if getattr(flags.FLAGS, name)]
+            for name in ("saved_model_dir", "hoisted_saved_model_dir", "golden_prefix", "weights")
+            if getattr(flags.FLAGS, name)]
 
 
 def _run_peer_bench(*args, flag_values=None):
@@ -216,6 +233,12 @@ class ProgramTest(absltest.TestCase):
         self._assert_usage_error(
             _run_peer_bench("--engines=tflite", f"--saved_model_dir={bad_dir.full_path}"),
             f"peer_bench: --saved_model_dir={bad_dir.full_path}: not a loadable SavedModel")
+
+    def test_missing_hoisted_saved_model_exits_2_naming_flag_and_path(self):
+        missing = os.path.join(self.create_tempdir().full_path, "none")
+        self._assert_usage_error(
+            _run_peer_bench("--engines=tflite", f"--hoisted_saved_model_dir={missing}"),
+            f"peer_bench: --hoisted_saved_model_dir={missing}: no such directory")
 
 
 if __name__ == "__main__":

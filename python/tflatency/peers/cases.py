@@ -21,6 +21,9 @@ ENGINE_MODULES = collections.OrderedDict([
 
 Case = collections.namedtuple("Case", "name engine variant")
 
+# Variants that convert --hoisted_saved_model_dir (listed only when it is given).
+HOISTED_VARIANTS = ("one_thread_hoisted",)
+
 # Every case, in registration (and run) order.
 CASES = (
     Case("peer/onnxruntime/default/rnn", "onnxruntime", "default"),
@@ -30,6 +33,7 @@ CASES = (
     Case("peer/numpy/plain/rnn", "numpy", "plain"),
     Case("tflite/interpreter/one_thread/rnn", "tflite", "one_thread"),
     Case("tflite/interpreter/default/rnn", "tflite", "default"),
+    Case("tflite/interpreter/one_thread_hoisted/rnn", "tflite", "one_thread_hoisted"),
 )
 
 # Engines that convert the SavedModel (and so need TensorFlow and --saved_model_dir).
@@ -51,9 +55,10 @@ def parse_engines(text):
     return list(dict.fromkeys(names))
 
 
-def cases_of(engines):
-    """The cases of the selected engines, in CASES order."""
-    return [case for case in CASES if case.engine in engines]
+def cases_of(engines, hoisted=True):
+    """The cases of the selected engines, in CASES order; hoisted=False drops HOISTED_VARIANTS."""
+    return [case for case in CASES
+            if case.engine in engines and (hoisted or case.variant not in HOISTED_VARIANTS)]
 
 
 def load_engine(engine, model, workdir):

@@ -29,6 +29,7 @@ class PeerModel:
     weights: list  # one dict per layer: name (WEIGHT_ORDER) -> float32 array
     weights_path: str
     saved_model_dir: str = None
+    hoisted_saved_model_dir: str = None  # the same network as a graph with hoisted input projections
 
     @property
     def x(self):
@@ -68,7 +69,7 @@ def read_weights(path, config, flag="weights"):
     return layers
 
 
-def load(golden_prefix, weights_path=None, saved_model_dir=None):
+def load(golden_prefix, weights_path=None, saved_model_dir=None, hoisted_saved_model_dir=None):
     """Reads the golden files and weights; InputError names the flag and path."""
     try:
         golden = golden_check.load(golden_prefix)
@@ -88,4 +89,4 @@ def load(golden_prefix, weights_path=None, saved_model_dir=None):
     weights_path = weights_path or f"{golden_prefix}_weights.bin"
     weights = read_weights(weights_path, config)
     return PeerModel(golden=golden, config=config, weights=weights, weights_path=weights_path,
-                     saved_model_dir=saved_model_dir)
+                     saved_model_dir=saved_model_dir, hoisted_saved_model_dir=hoisted_saved_model_dir)

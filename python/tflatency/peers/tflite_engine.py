@@ -3,10 +3,13 @@
 Conversion happens once at start-up with tf.lite.TFLiteConverter.from_saved_model
 (default options: float32, the XNNPACK delegate applied by the interpreter).
 The model runs in ai_edge_litert.interpreter.Interpreter, the successor of the
-deprecated tf.lite.Interpreter, in two variants:
+deprecated tf.lite.Interpreter, in these variants:
 
-  one_thread  Interpreter(num_threads=1)
-  default     Interpreter() (the interpreter picks its thread count)
+  one_thread          Interpreter(num_threads=1)
+  default             Interpreter() (the interpreter picks its thread count)
+  one_thread_hoisted  one thread on the conversion of the model's graph with
+                      hoisted input projections (model.hoisted_saved_model_dir),
+                      so LiteRT gets the same graph the hoisted AOT build gets
 
 Each call is set_tensor(input, x); invoke(); get_tensor(output), which returns
 a copy the caller owns. tensor() views save nothing here: the input must still
@@ -19,7 +22,7 @@ from tflatency.peers import quiet
 from tflatency.peers import savedmodel
 
 ENGINE = "tflite"
-VARIANTS = ("one_thread", "default")
+VARIANTS = ("one_thread", "default", "one_thread_hoisted")
 
 
 def _package_version(name):
@@ -35,29 +38,36 @@ class Loaded:
 
     def __init__(self, model, workdir):  # pylint: disable=unused-argument
         self._model = model
-        savedmodel.load(model.saved_model_dir)  # a usable SavedModel, or InputError
-        tf = savedmodel.import_tensorflow()
         with quiet.filtered_stderr():
             from ai_edge_litert import interpreter as litert  # pylint: disable=g-import-not-at-top
         self._litert = litert
+        self.context = {"ai_edge_litert_version": _package_version("ai-edge-litert")}
+        self.flatbuffer, self.context["tflite_converter"] = self._convert(model.saved_model_dir, "")
+        self.hoisted_flatbuffer = None
+        if model.hoisted_saved_model_dir:
+            self.hoisted_flatbuffer, _ = self._convert(model.hoisted_saved_model_dir, "_hoisted",
+                                                       "hoisted_saved_model_dir")
+
+    def _convert(self, saved_model_dir, suffix, flag="saved_model_dir"):
+        """(flatbuffer, converter description) of one SavedModel; records its size and time."""
+        savedmodel.load(saved_model_dir, flag)  # a usable SavedModel, or InputError
+        tf = savedmodel.import_tensorflow()
         start = time.perf_counter()
         with quiet.filtered_stderr():
-            converter = tf.lite.TFLiteConverter.from_saved_model(model.saved_model_dir)
-            self.flatbuffer = converter.convert()
-        seconds = time.perf_counter() - start
-        self.context = {
-            "ai_edge_litert_version": _package_version("ai-edge-litert"),
-            "tflite_converter": f"tf.lite.TFLiteConverter.from_saved_model (TF {tf.__version__})",
-            "tflite_model_bytes": len(self.flatbuffer),
-            "conversion_seconds": round(seconds, 3),
-        }
+            flatbuffer = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir).convert()
+        self.context["tflite_model_bytes" + suffix] = len(flatbuffer)
+        self.context["conversion_seconds" + suffix] = round(time.perf_counter() - start, 3)
+        return flatbuffer, f"tf.lite.TFLiteConverter.from_saved_model (TF {tf.__version__})"
 
     def make_step(self, variant):
         if variant not in VARIANTS:
             raise ValueError(f"unknown tflite variant {variant!r}")
-        kwargs = {"num_threads": 1} if variant == "one_thread" else {}
+        flatbuffer = self.hoisted_flatbuffer if variant.endswith("_hoisted") else self.flatbuffer
+        if flatbuffer is None:
+            raise ValueError(f"tflite variant {variant!r} needs --hoisted_saved_model_dir")
+        kwargs = {"num_threads": 1} if variant.startswith("one_thread") else {}
         with quiet.filtered_stderr():
-            interpreter = self._litert.Interpreter(model_content=self.flatbuffer, **kwargs)
+            interpreter = self._litert.Interpreter(model_content=flatbuffer, **kwargs)
             interpreter.allocate_tensors()
         inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
         if len(inputs) != 1 or len(outputs) != 1:
