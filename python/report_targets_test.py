@@ -53,6 +53,25 @@ class TargetsTest(absltest.TestCase):
                          "tflite/interpreter/one_thread/rnn / python_compiled/hand/rnn")
         self.assertTrue(items["compiled_best_vs_peer"]["met"])
 
+    def test_every_python_build_against_its_cpp_twin_and_the_fastest_against_peers(self):
+        paths = FULL + [path("aot/znver5_hoisted_tuned/rnn", 10.0), path("python_compiled/aot_hoisted_tuned/rnn", 11.0),
+                        path("python_compiled/aot_out/rnn", 18.5), path("python_compiled/aot_nocpp/rnn", 30.0)]
+        items = by_key(targets.check(paths, "znver5"))
+        twin = items["compiled_over_cpp_hoisted_tuned"]
+        self.assertEqual(twin["formula"], "python_compiled/aot_hoisted_tuned/rnn - aot/znver5_hoisted_tuned/rnn")
+        self.assertAlmostEqual(twin["value"], 1.0)
+        self.assertTrue(twin["met"])
+        # aot_out has no C++ build of its own, nor has aot_nocpp here: no twin target.
+        self.assertEqual(sorted(k for k in items if k.startswith("compiled_over_cpp")),
+                         ["compiled_over_cpp", "compiled_over_cpp_hoisted_tuned"])
+        fastest = items["compiled_aot_vs_peer"]
+        self.assertEqual(fastest["formula"], "tflite/interpreter/one_thread/rnn / python_compiled/aot_hoisted_tuned/rnn")
+        self.assertAlmostEqual(fastest["value"], 18.0 / 11.0)
+        self.assertTrue(fastest["met"])
+        # The hand kernel is no AOT build: 9 us would beat 11 us here.
+        self.assertEqual(items["compiled_best_vs_peer"]["formula"],
+                         "tflite/interpreter/one_thread/rnn / python_compiled/hand/rnn")
+
     def test_ablation_is_not_the_hand_kernel_and_its_saving_is_noted(self):
         paths = [p for p in FULL if p["name"] not in ("hand/avx512/rnn", "hand/avx2/rnn")]
         result = targets.check(paths, "znver5")

@@ -11,10 +11,12 @@ differences, never a figure from elsewhere):
   hand kernel, N cores  hand/*_<N>threads/rnn, the same against the N-core
                         bound (bound/*_<N>cores) and the best AOT;
   compiled from Python  python_compiled/aot/rnn within 1.5 us of the AOT
-                        build it wraps, called from C++;
-  vs other engines      python_compiled/aot/rnn and the fastest ok
-                        python_compiled/*/rnn at least 1.5x faster than the
-                        fastest ok tflite/* or peer/* RNN path.
+                        build it wraps, called from C++ (and every other
+                        python_compiled/aot_<v>/rnn of its aot/<cpu>_<v>/rnn);
+  vs other engines      the fastest ok python_compiled/aot*/rnn (an AOT build)
+                        and the fastest ok python_compiled/*/rnn (the hand
+                        kernel too) at least 1.5x faster than the fastest ok
+                        tflite/* or peer/* RNN path.
 
 A target whose inputs are missing or FAILED is listed with `met: null` and the
 reason. Notes say which bound limits the hand kernel, and what skipping step
@@ -91,23 +93,44 @@ def _hand_targets(paths, best_aot, best_aot_default, cores):
     return out
 
 
+def _is_compiled_aot(path):
+    """python_compiled/aot*/rnn: an AOT-compiled build called from Python (not the hand kernel)."""
+    return path["group"] == "python_compiled" and path["kind"] == "rnn" and \
+        naming.variant_of(path["name"]).startswith("aot")
+
+
+def _over_cpp(by_name, key, compiled_name, aot_name):
+    """The Python-over-C++ target of one AOT build: python_compiled/aot<_v>/rnn - aot/<cpu><_v>/rnn."""
+    compiled, aot = (by_name.get(name) for name in (compiled_name, aot_name))
+    compiled = compiled if compiled and decompose.is_ok(compiled) else None
+    aot = aot if aot and decompose.is_ok(aot) else None
+    missing = [f"{name} not ok" for name, path in ((compiled_name, compiled), (aot_name or "aot rnn", aot))
+               if path is None]
+    return _target(key, "AOT model from Python vs from C++" + (f" ({key[len('compiled_over_cpp_'):]})"
+                                                              if key != "compiled_over_cpp" else ""),
+                   f"{compiled_name} - {aot_name}",
+                   compiled["median_us"] - aot["median_us"] if compiled and aot else None, "us",
+                   COMPILED_OVER_CPP_US, "<=", ", ".join(missing) or None)
+
+
 def _compiled_targets(paths, aot_target_cpu, best_aot):
     by_name = {p["name"]: p for p in paths}
     aot_name = f"aot/{aot_target_cpu}/rnn" if aot_target_cpu else (best_aot["name"] if best_aot else None)
-    compiled, aot = (by_name.get(name) for name in (decompose.PYTHON_COMPILED, aot_name))
-    compiled = compiled if compiled and decompose.is_ok(compiled) else None
-    aot = aot if aot and decompose.is_ok(aot) else None
-    inputs = ((decompose.PYTHON_COMPILED, compiled), (aot_name or "aot rnn", aot))
-    missing = [f"{name} not ok" for name, path in inputs if path is None]
-    why = ", ".join(missing) or None
-    out = [_target("compiled_over_cpp", "AOT model from Python vs from C++",
-                   f"{decompose.PYTHON_COMPILED} - {aot_name}",
-                   compiled["median_us"] - aot["median_us"] if compiled and aot else None, "us",
-                   COMPILED_OVER_CPP_US, "<=", why)]
+    out = [_over_cpp(by_name, "compiled_over_cpp", decompose.PYTHON_COMPILED, aot_name)]
+    # Other builds wrapped for Python (python_compiled/aot_<v>/rnn) against their C++ twin
+    # aot/<cpu>_<v>/rnn, when the run measured that twin.
+    for path in sorted((p for p in paths if _is_compiled_aot(p) and p["name"] != decompose.PYTHON_COMPILED),
+                       key=lambda p: p["name"]):
+        variant = naming.variant_of(path["name"])[len("aot"):]
+        twin = f"aot/{aot_target_cpu}{variant}/rnn" if aot_target_cpu else None
+        if twin in by_name:
+            out.append(_over_cpp(by_name, "compiled_over_cpp" + variant, path["name"], twin))
     peer = decompose.fastest_ok(paths, lambda p: p["group"] in PEER_GROUPS and p["kind"] == "rnn")
+    best_compiled_aot = decompose.fastest_ok(paths, _is_compiled_aot)
     best_compiled = decompose.fastest_ok(paths,
                                          lambda p: p["group"] == "python_compiled" and p["kind"] == "rnn")
-    for key, what, path in (("compiled_aot_vs_peer", "AOT model from Python vs best other engine", compiled),
+    for key, what, path in (("compiled_aot_vs_peer", "fastest AOT model from Python vs best other engine",
+                             best_compiled_aot),
                             ("compiled_best_vs_peer", "fastest python_compiled path vs best other engine",
                              best_compiled)):
         why = None if path and peer else ("no ok tflite/peer rnn path" if not peer else "no ok python_compiled path")
