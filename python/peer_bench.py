@@ -10,6 +10,8 @@ or converted from the SavedModel) on the golden input, prepared once. Cases:
   peer/onnxruntime/default/rnn      tf2onnx conversion, InferenceSession default options, run()
   peer/onnxruntime/one_thread/rnn   the same, intra/inter-op threads 1
   peer/onnxruntime/iobinding/rnn    one thread, IO binding with pre-bound OrtValues
+  peer/onnxruntime/iobinding_hoisted/rnn  the same, converted from --hoisted_saved_model_dir
+                                    (listed only with it)
   peer/jax/jit/rnn                  jax.jit of the model in jax.numpy, block_until_ready
   peer/numpy/plain/rnn              tuned float32 NumPy
   tflite/interpreter/one_thread/rnn TFLiteConverter.from_saved_model, ai_edge_litert
@@ -68,7 +70,7 @@ _SAVED_MODEL_DIR = flags.DEFINE_string(
 _HOISTED_SAVED_MODEL_DIR = flags.DEFINE_string(
     "hoisted_saved_model_dir", None,
     "SavedModel directory of the same RNN with hoisted input projections (tf_saved_model "
-    "hoist_input_projection = True); adds the tflite *_hoisted case.")
+    "hoist_input_projection = True); adds the onnxruntime and tflite *_hoisted cases.")
 _GOLDEN_PREFIX = flags.DEFINE_string(
     "golden_prefix", None,
     "Path prefix of the RNN's golden files (<prefix>_info.json, _input0.bin, _output.bin). "

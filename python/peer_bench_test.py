@@ -32,6 +32,7 @@ ALL_CASES = [
     "peer/onnxruntime/default/rnn",
     "peer/onnxruntime/one_thread/rnn",
     "peer/onnxruntime/iobinding/rnn",
+    "peer/onnxruntime/iobinding_hoisted/rnn",
     "peer/jax/jit/rnn",
     "peer/numpy/plain/rnn",
     "tflite/interpreter/one_thread/rnn",
@@ -109,12 +110,14 @@ class GateTest(absltest.TestCase):
                     np.testing.assert_array_equal(saved_layer[key].numpy(), value)
 
     def test_hoisted_case_needs_the_hoisted_saved_model(self):
-        self.assertNotIn("tflite/interpreter/one_thread_hoisted/rnn",
-                         [case.name for case in cases.cases_of(["tflite"], hoisted=False)])
+        names = [case.name for case in cases.cases_of(["onnxruntime", "tflite"], hoisted=False)]
+        self.assertEqual([n for n in names if "hoisted" in n], [])
+        self.assertLen(names, 5)
         without = dataclasses.replace(self.model, hoisted_saved_model_dir=None)
-        engine = cases.load_engine("tflite", without, self._tmp)
-        with self.assertRaisesRegex(ValueError, "'one_thread_hoisted' needs --hoisted_saved_model_dir"):
-            engine.make_step("one_thread_hoisted")
+        for engine_name, variant in (("tflite", "one_thread_hoisted"), ("onnxruntime", "iobinding_hoisted")):
+            engine = cases.load_engine(engine_name, without, self.create_tempdir().full_path)
+            with self.assertRaisesRegex(ValueError, f"'{variant}' needs --hoisted_saved_model_dir"):
+                engine.make_step(variant)
 
     def test_tuned_numpy_matches_the_reference(self):
         m = self.model

@@ -22,13 +22,14 @@ ENGINE_MODULES = collections.OrderedDict([
 Case = collections.namedtuple("Case", "name engine variant")
 
 # Variants that convert --hoisted_saved_model_dir (listed only when it is given).
-HOISTED_VARIANTS = ("one_thread_hoisted",)
+HOISTED_VARIANTS = ("iobinding_hoisted", "one_thread_hoisted")
 
 # Every case, in registration (and run) order.
 CASES = (
     Case("peer/onnxruntime/default/rnn", "onnxruntime", "default"),
     Case("peer/onnxruntime/one_thread/rnn", "onnxruntime", "one_thread"),
     Case("peer/onnxruntime/iobinding/rnn", "onnxruntime", "iobinding"),
+    Case("peer/onnxruntime/iobinding_hoisted/rnn", "onnxruntime", "iobinding_hoisted"),
     Case("peer/jax/jit/rnn", "jax", "jit"),
     Case("peer/numpy/plain/rnn", "numpy", "plain"),
     Case("tflite/interpreter/one_thread/rnn", "tflite", "one_thread"),

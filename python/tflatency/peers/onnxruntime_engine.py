@@ -10,6 +10,8 @@ variant then has its own InferenceSession on the CPU execution provider:
               OrtValues bound once, each call is run_with_iobinding(binding)
               and a copy of the bound output. (Not run_with_ort_values: its
               public wrapper iterates the result and costs more than run().)
+  iobinding_hoisted  the same on the conversion of the model's graph with
+              hoisted input projections (model.hoisted_saved_model_dir)
 
 The golden input is prepared once; every call returns a fresh array of the
 output values.
@@ -24,7 +26,7 @@ from tflatency.peers import quiet
 from tflatency.peers import savedmodel
 
 ENGINE = "onnxruntime"
-VARIANTS = ("default", "one_thread", "iobinding")
+VARIANTS = ("default", "one_thread", "iobinding", "iobinding_hoisted")
 
 
 class Loaded:
@@ -32,8 +34,6 @@ class Loaded:
 
     def __init__(self, model, workdir):
         self._model = model
-        signature = savedmodel.load(model.saved_model_dir)
-        tf = savedmodel.import_tensorflow()
         with quiet.filtered_stderr():
             import tf2onnx  # pylint: disable=g-import-not-at-top
             import onnx  # pylint: disable=g-import-not-at-top
@@ -41,10 +41,26 @@ class Loaded:
         quiet.set_quiet_env()  # tf2onnx resets its loggers on import
         self._ort = ort
         ort.set_default_logger_severity(3)  # errors only
-        self.path = os.path.join(workdir, "model.onnx")
-        spec = signature.input_spec
-        function = signature.function
-        input_name = signature.input_name
+        self.context = {
+            "onnxruntime_version": ort.__version__,
+            "tf2onnx_version": tf2onnx.__version__,
+            "onnx_version": onnx.__version__,
+            "onnx_providers": ",".join(ort.get_available_providers()),
+            "conversion": "tf2onnx.convert.from_function(serving_default)",
+        }
+        self.path = self._convert(model.saved_model_dir, os.path.join(workdir, "model.onnx"), "")
+        self.hoisted_path = None
+        if model.hoisted_saved_model_dir:
+            self.hoisted_path = self._convert(model.hoisted_saved_model_dir,
+                                              os.path.join(workdir, "model_hoisted.onnx"), "_hoisted",
+                                              "hoisted_saved_model_dir")
+
+    def _convert(self, saved_model_dir, path, suffix, flag="saved_model_dir"):
+        """Converts one SavedModel's serving signature to `path`; records opset, size and time."""
+        import tf2onnx  # pylint: disable=g-import-not-at-top  (imported quietly in __init__)
+        signature = savedmodel.load(saved_model_dir, flag)
+        tf = savedmodel.import_tensorflow()
+        spec, function, input_name = signature.input_spec, signature.function, signature.input_name
 
         @tf.function
         def serve(x):
@@ -54,28 +70,21 @@ class Loaded:
         with quiet.filtered_stderr():
             model_proto, _ = tf2onnx.convert.from_function(
                 serve, input_signature=[tf.TensorSpec(spec.shape, spec.dtype, name=input_name)],
-                output_path=self.path)
-        seconds = time.perf_counter() - start
+                output_path=path)
         opsets = {o.domain or "ai.onnx": o.version for o in model_proto.opset_import}
-        self.context = {
-            "onnxruntime_version": ort.__version__,
-            "tf2onnx_version": tf2onnx.__version__,
-            "onnx_version": onnx.__version__,
-            "onnx_opset": opsets.get("ai.onnx"),
-            "onnx_nodes": len(model_proto.graph.node),
-            "onnx_providers": ",".join(ort.get_available_providers()),
-            "conversion": "tf2onnx.convert.from_function(serving_default)",
-            "conversion_seconds": round(seconds, 3),
-        }
+        self.context["onnx_opset" + suffix] = opsets.get("ai.onnx")
+        self.context["onnx_nodes" + suffix] = len(model_proto.graph.node)
+        self.context["conversion_seconds" + suffix] = round(time.perf_counter() - start, 3)
+        return path
 
-    def _session(self, one_thread):
+    def _session(self, path, one_thread):
         ort = self._ort
         options = None
         if one_thread:
             options = ort.SessionOptions()
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
-        session = ort.InferenceSession(self.path, sess_options=options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
         inputs, outputs = session.get_inputs(), session.get_outputs()
         if len(inputs) != 1 or len(outputs) != 1:
             raise ValueError(f"converted model has {len(inputs)} inputs and {len(outputs)} outputs, want 1 and 1")
@@ -84,9 +93,12 @@ class Loaded:
     def make_step(self, variant):
         if variant not in VARIANTS:
             raise ValueError(f"unknown onnxruntime variant {variant!r}")
-        session, input_name, output_name = self._session(one_thread=variant != "default")
+        path = self.hoisted_path if variant.endswith("_hoisted") else self.path
+        if path is None:
+            raise ValueError(f"onnxruntime variant {variant!r} needs --hoisted_saved_model_dir")
+        session, input_name, output_name = self._session(path, one_thread=variant != "default")
         x = self._model.x
-        if variant != "iobinding":
+        if not variant.startswith("iobinding"):
             feed, fetch = {input_name: x}, [output_name]
             return lambda: session.run(fetch, feed)[0]
         ort = self._ort
