@@ -99,15 +99,16 @@ def _is_compiled_aot(path):
         naming.variant_of(path["name"]).startswith("aot")
 
 
-def _over_cpp(by_name, key, compiled_name, aot_name):
-    """The Python-over-C++ target of one AOT build: python_compiled/aot<_v>/rnn - aot/<cpu><_v>/rnn."""
+def _over_cpp(by_name, variant, compiled_name, aot_name):
+    """The Python-over-C++ target of AOT build `variant` ("" or "_<v>"): python_compiled/aot<_v>/rnn -
+    aot/<cpu><_v>/rnn."""
     compiled, aot = (by_name.get(name) for name in (compiled_name, aot_name))
     compiled = compiled if compiled and decompose.is_ok(compiled) else None
     aot = aot if aot and decompose.is_ok(aot) else None
     missing = [f"{name} not ok" for name, path in ((compiled_name, compiled), (aot_name or "aot rnn", aot))
                if path is None]
-    return _target(key, "AOT model from Python vs from C++" + (f" ({key[len('compiled_over_cpp_'):]})"
-                                                              if key != "compiled_over_cpp" else ""),
+    return _target("compiled_over_cpp" + variant,
+                   "AOT model from Python vs from C++" + (f" ({variant[1:]})" if variant else ""),
                    f"{compiled_name} - {aot_name}",
                    compiled["median_us"] - aot["median_us"] if compiled and aot else None, "us",
                    COMPILED_OVER_CPP_US, "<=", ", ".join(missing) or None)
@@ -116,7 +117,7 @@ def _over_cpp(by_name, key, compiled_name, aot_name):
 def _compiled_targets(paths, aot_target_cpu, best_aot):
     by_name = {p["name"]: p for p in paths}
     aot_name = f"aot/{aot_target_cpu}/rnn" if aot_target_cpu else (best_aot["name"] if best_aot else None)
-    out = [_over_cpp(by_name, "compiled_over_cpp", decompose.PYTHON_COMPILED, aot_name)]
+    out = [_over_cpp(by_name, "", decompose.PYTHON_COMPILED, aot_name)]
     # Other builds wrapped for Python (python_compiled/aot_<v>/rnn) against their C++ twin
     # aot/<cpu>_<v>/rnn, when the run measured that twin.
     for path in sorted((p for p in paths if _is_compiled_aot(p) and p["name"] != decompose.PYTHON_COMPILED),
@@ -124,7 +125,7 @@ def _compiled_targets(paths, aot_target_cpu, best_aot):
         variant = naming.variant_of(path["name"])[len("aot"):]
         twin = f"aot/{aot_target_cpu}{variant}/rnn" if aot_target_cpu else None
         if twin in by_name:
-            out.append(_over_cpp(by_name, "compiled_over_cpp" + variant, path["name"], twin))
+            out.append(_over_cpp(by_name, variant, path["name"], twin))
     peer = decompose.fastest_ok(paths, lambda p: p["group"] in PEER_GROUPS and p["kind"] == "rnn")
     best_compiled_aot = decompose.fastest_ok(paths, _is_compiled_aot)
     best_compiled = decompose.fastest_ok(paths,
