@@ -22,6 +22,12 @@
 #include "cc/trivial_multiply_aot_traits.h"
 #include "tfcompile/aot_harness.h"
 
+// One case per AOT library, named from its traits (aot/<cpu>[_<variant>]/<kind>), in this order.
+template <class... Traits>
+void RegisterAll() {
+  (tflatency::RegisterAotBenchmark<Traits>(tflatency::BenchmarkName<Traits>()), ...);
+}
+
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   tflatency::per_call::Flags per_call;
@@ -37,20 +43,9 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("aot_tuned_xla_flags", tflatency::ModelAotTunedTraits::kTfcompileFlags);
   benchmark::AddCustomContext("aot_hoisted_tuned_xla_flags",
                               tflatency::ModelAotHoistedTunedTraits::kTfcompileFlags);
-  tflatency::RegisterAotBenchmark<tflatency::ModelAotTraits>(
-      tflatency::BenchmarkName<tflatency::ModelAotTraits>());
-  tflatency::RegisterAotBenchmark<tflatency::ModelAotTunedTraits>(
-      tflatency::BenchmarkName<tflatency::ModelAotTunedTraits>());
-  tflatency::RegisterAotBenchmark<tflatency::ModelAotHoistedTraits>(
-      tflatency::BenchmarkName<tflatency::ModelAotHoistedTraits>());
-  tflatency::RegisterAotBenchmark<tflatency::ModelAotHoistedTunedTraits>(
-      tflatency::BenchmarkName<tflatency::ModelAotHoistedTunedTraits>());
-  tflatency::RegisterAotBenchmark<tflatency::ModelAotHaswellTraits>(
-      tflatency::BenchmarkName<tflatency::ModelAotHaswellTraits>());
-  tflatency::RegisterAotBenchmark<tflatency::ModelAotGenericTraits>(
-      tflatency::BenchmarkName<tflatency::ModelAotGenericTraits>());
-  tflatency::RegisterAotBenchmark<tflatency::TrivialMultiplyAotTraits>(
-      tflatency::BenchmarkName<tflatency::TrivialMultiplyAotTraits>());
+  RegisterAll<tflatency::ModelAotTraits, tflatency::ModelAotTunedTraits, tflatency::ModelAotHoistedTraits,
+              tflatency::ModelAotHoistedTunedTraits, tflatency::ModelAotHaswellTraits,
+              tflatency::ModelAotGenericTraits, tflatency::TrivialMultiplyAotTraits>();
   // --per_call_out: the selected case's per-call latencies instead (tfcompile/per_call.h).
   if (per_call.enabled()) return tflatency::per_call::Run("aot_bench", per_call);
   benchmark::RunSpecifiedBenchmarks();
