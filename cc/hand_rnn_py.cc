@@ -17,6 +17,7 @@
 #include "pybind11/numpy.h"
 #include "pybind11/pybind11.h"
 #include "tfcompile/py_array_check.h"
+#include "tfcompile/py_fast_call.h"
 
 namespace tflatency {
 namespace {
@@ -39,18 +40,21 @@ class PyHandModel {
     output_ = Spec(c.batch, c.time_steps, c.units);
   }
 
-  py::object Call(const py::object& x, const py::object& out) {
-    py::array input = CheckArray(x, input_, float32_, ArgName{"input", 0});
-    py::object result = out;
+  // model(x, out=None)
+  py::object Call(const CallArgs& args) {
+    if (args.count != 1) throw py::type_error("expected 1 input array(s), got " + std::to_string(args.count));
+    py::array input = CheckArray(args.inputs[0], input_, float32_, ArgName{"input", 0});
+    py::object result;
     float* dest;
-    if (out.is_none()) {
+    if (args.out == nullptr) {
       py::array fresh = NewArray(output_, float32_);
       dest = static_cast<float*>(fresh.mutable_data());
       result = std::move(fresh);
     } else {
-      py::array checked = CheckArray(out, output_, float32_, ArgName{"out"});
+      py::array checked = CheckArray(args.out, output_, float32_, ArgName{"out"});
       if (!checked.writeable()) throw py::value_error("out: array is read-only");
       dest = static_cast<float*>(checked.mutable_data());
+      result = std::move(checked);
     }
     const float* src = static_cast<const float*>(input.data());
     {
@@ -78,13 +82,13 @@ class PyHandModel {
 PYBIND11_MODULE(hand_rnn_py, m) {
   namespace py = pybind11;
   using tflatency::PyHandModel;
-  py::class_<PyHandModel>(m, "HandModel")
+  py::class_<PyHandModel> model(m, "HandModel");
+  model
       .def(py::init<const std::string&, int, const std::string&>(), py::arg("prefix"), py::arg("threads") = 1,
            py::arg("isa") = "auto")
-      .def("__call__", &PyHandModel::Call, py::arg("x"), py::kw_only(), py::arg("out") = py::none())
-      .def("__call__", &tflatency::RejectKeywords)
       .def_property_readonly("threads", &PyHandModel::threads)
       .def_property_readonly("isa", &PyHandModel::isa)
       .def_property_readonly("fma_count", &PyHandModel::fma_count);
+  tflatency::DefFastCall(model, "Runs one inference: model(x, out=None) -> output array");
   m.attr("binding") = "pybind11";
 }

@@ -76,6 +76,15 @@ class CompiledModelTest(parameterized.TestCase):
         with self.assertRaisesRegex(ValueError, "out: array is read-only"):
             model(x, out=read_only)
 
+    def test_explicit_out_none_returns_a_new_array(self):
+        y = compiled.load("rnn_547k")(RNN.inputs[0], out=None)
+        self.assertTrue(RNN.check(y).ok)
+
+    def test_call_on_an_instance_without_init(self):
+        cls = compiled.module("rnn_547k").Model
+        with self.assertRaisesRegex(TypeError, r"not initialised \(__init__ not called\)"):
+            cls.__new__(cls)(RNN.inputs[0])
+
     def test_hand_kernel_golden_output_one_and_two_threads(self):
         for threads in (1, 2):
             model = compiled.load_hand("cc/model", threads=threads)
@@ -93,7 +102,7 @@ class CompiledModelTest(parameterized.TestCase):
             model(np.zeros((1, 2, 149), np.float32))
         with self.assertRaisesRegex(TypeError, "^unexpected keyword argument 'output'$"):
             model(RNN.inputs[0], output=None)
-        with self.assertRaisesRegex(TypeError, "^expected NumPy array argument"):
+        with self.assertRaisesRegex(TypeError, "^expected 1 input array"):
             model(RNN.inputs[0], np.zeros_like(RNN.output))  # out is keyword-only
         with self.assertRaisesRegex(ValueError, "isa must be auto, avx512, avx2 or scalar"):
             compiled.load_hand("cc/model", isa="sse")

@@ -4,7 +4,8 @@
 //   m = module.Model();  y = m(x)  or  m(x, out=y)
 //
 // pybind11 rather than nanobind: //python:binding_bench measured its calls with
-// a NumPy argument and a NumPy result as the cheaper of the two here.
+// a NumPy argument and a NumPy result as the cheaper of the two here; the call
+// itself bypasses pybind11's dispatcher (tfcompile/py_fast_call.h).
 // Arguments are NumPy arrays of exactly the model's dtype and shape, C-contiguous;
 // anything else raises TypeError/ValueError naming the argument (never a silent
 // conversion). An input aligned as XLA requires is used in place; otherwise it is
@@ -24,6 +25,7 @@
 #include "pybind11/numpy.h"
 #include "pybind11/pybind11.h"
 #include "tfcompile/py_array_check.h"
+#include "tfcompile/py_fast_call.h"
 #include "tfcompile/tensor_spec.h"
 
 namespace tflatency {
@@ -43,30 +45,28 @@ class PyAotModel {
     }
   }
 
-  // model(*inputs, out=None); `out` is keyword-only, so pybind11 builds no kwargs dict.
-  py::object Call(const py::args& args, const py::object& out) {
-    if (static_cast<int>(args.size()) != kNumInputs) {
+  // model(*inputs, out=None)
+  py::object Call(const CallArgs& args) {
+    if (args.count != kNumInputs) {
       throw py::type_error("expected " + std::to_string(kNumInputs) + " input array(s), got " +
-                           std::to_string(args.size()));
+                           std::to_string(args.count));
     }
-    py::array inputs[kNumInputs];
+    const void* data[kNumInputs];  // the caller's arrays, alive for the whole call
     for (int i = 0; i < kNumInputs; ++i) {
-      inputs[i] = CheckArray(args[i], Golden::kInputSpecs[i], input_dtypes_[i], ArgName{"input", i});
+      data[i] = CheckArray(args.inputs[i], Golden::kInputSpecs[i], input_dtypes_[i], ArgName{"input", i}).data();
     }
     py::object result;
     void* dest;
-    if (!out.is_none()) {
-      py::array checked = CheckArray(out, Golden::kOutputSpec, output_dtype_, ArgName{"out"});
+    if (args.out != nullptr) {
+      py::array checked = CheckArray(args.out, Golden::kOutputSpec, output_dtype_, ArgName{"out"});
       if (!checked.writeable()) throw py::value_error("out: array is read-only");
       dest = checked.mutable_data();
-      result = out;
+      result = std::move(checked);
     } else {
       py::array fresh = NewArray(Golden::kOutputSpec, output_dtype_);
       dest = fresh.mutable_data();
       result = std::move(fresh);
     }
-    const void* data[kNumInputs];
-    for (int i = 0; i < kNumInputs; ++i) data[i] = inputs[i].data();
     {
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mu_);
@@ -101,11 +101,9 @@ class PyAotModel {
 template <class Traits>
 void DefineAotModule(py::module_& m) {
   using Golden = typename Traits::Golden;
-  py::class_<PyAotModel<Traits>>(m, "Model")
-      .def(py::init<>())
-      .def("__call__", &PyAotModel<Traits>::Call, py::kw_only(), py::arg("out") = py::none(),
-           "Runs one inference: model(*inputs, out=None) -> output array")
-      .def("__call__", &RejectKeywords);
+  py::class_<PyAotModel<Traits>> model(m, "Model");
+  model.def(py::init<>());
+  DefFastCall(model, "Runs one inference: model(*inputs, out=None) -> output array");
   m.attr("model_name") = Golden::kModelName;
   m.attr("kind") = Golden::kKind;
   m.attr("fma_count") = Golden::kFmaCount;

@@ -65,20 +65,16 @@ inline py::array CheckArray(const py::handle& obj, const TensorSpec& spec, const
   return a;
 }
 
-// Bound as a second overload after the real call, whose `out` is keyword-only:
-// pybind11 tries it only when the first did not match, so a misspelt keyword gets
-// this one line instead of pybind11's listing of every argument.
-inline py::object RejectKeywords(const py::handle& /*self*/, const py::args& /*args*/, const py::kwargs& kwargs) {
-  for (auto item : kwargs) {
-    const std::string key = py::str(item.first);
-    if (key != "out") throw py::type_error("unexpected keyword argument '" + key + "'");
-  }
-  throw py::type_error("expected NumPy array argument(s) and an optional out=array");
-}
-
-// A new, uninitialised array of `spec`'s shape and `dtype`.
+// A new, uninitialised C-contiguous array of `spec`'s shape and `dtype`
+// (NumPy's constructor directly: py::array's would first copy the shape into a vector).
 inline py::array NewArray(const TensorSpec& spec, const py::dtype& dtype) {
-  return py::array(dtype, std::vector<py::ssize_t>(spec.dims, spec.dims + spec.rank));
+  const auto& api = py::detail::npy_api::get();
+  Py_intptr_t dims[TensorSpec::kMaxRank];
+  for (int i = 0; i < spec.rank; ++i) dims[i] = static_cast<Py_intptr_t>(spec.dims[i]);
+  PyObject* descr = dtype.inc_ref().ptr();  // stolen by NumPy
+  PyObject* array = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, spec.rank, dims, nullptr, nullptr, 0, nullptr);
+  if (array == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::array>(array);
 }
 
 }  // namespace tflatency
