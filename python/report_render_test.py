@@ -53,7 +53,7 @@ class MarkdownTest(absltest.TestCase):
         end = next(i for i in range(start + 1, len(self.lines)) if self.lines[i].startswith("## "))
         rows = [line for line in self.lines[start:end] if line.startswith("| ")][1:]  # without the header
         self.assertTrue(any(r.startswith("| AOT model from Python vs from C++ |") for r in rows), rows)
-        self.assertTrue(all(r.count("|") == 6 for r in rows), rows)
+        self.assertTrue(all(r.count("|") == 7 for r in rows), rows)
 
     def test_main_table_rows(self):
         row = next(line for line in self.lines if line.startswith("| python/signature/rnn |"))

@@ -27,6 +27,28 @@ def by_key(result):
 
 class TargetsTest(absltest.TestCase):
 
+    def test_spread_over_p10_p90_and_whether_it_crosses_the_goal(self):
+        def spread(name, median, p10, p90):
+            return dict(path(name, median), p10_us=p10, p90_us=p90)
+        paths = [spread("aot/znver5/rnn", 9.5, 9.4, 9.7), spread("python_compiled/aot/rnn", 10.0, 9.8, 10.4),
+                 spread("tflite/interpreter/one_thread/rnn", 15.5, 15.0, 16.0), path("peer/numpy/plain/rnn", 50.0)]
+        items = by_key(targets.check(paths, "znver5"))
+        peer = items["compiled_aot_vs_peer"]
+        self.assertAlmostEqual(peer["value"], 1.55)
+        self.assertAlmostEqual(peer["spread_low"], 15.0 / 10.4)
+        self.assertAlmostEqual(peer["spread_high"], 16.0 / 9.8)
+        self.assertEqual((peer["met"], peer["clear"]), (True, False))  # 1.44x at the low end
+        over = items["compiled_over_cpp"]
+        self.assertAlmostEqual(over["spread_low"], 9.8 - 9.7)
+        self.assertAlmostEqual(over["spread_high"], 10.4 - 9.4)
+        self.assertEqual((over["met"], over["clear"]), (True, True))
+        self.assertEqual((items["hand_1_bound"]["spread_low"], items["hand_1_bound"]["clear"]), (None, None))
+
+    def test_no_spread_without_percentiles(self):
+        items = by_key(targets.check(FULL, "znver5"))
+        self.assertEqual([(i["spread_low"], i["spread_high"], i["clear"]) for i in items.values()
+                          if i["spread_low"] is not None or i["clear"] is not None], [])
+
     def test_known_ratios_and_verdicts(self):
         items = by_key(targets.check(FULL, "znver5"))
         self.assertEqual(items["hand_1_bound"]["formula"], "hand/avx512/rnn / bound/weight_stream")

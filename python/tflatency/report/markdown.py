@@ -202,15 +202,20 @@ def _decomposition_section(summary):
 
 def _targets_section(summary):
     block = summary.get("targets") or {"items": [], "notes": []}
-    lines = ["## Targets", "", "Each compares two paths of this run.", "",
-             "| Target | Computed as | Value | Goal | Met |", "|---|---|--:|--:|---|"]
+    lines = ["## Targets", "", "Each compares two paths of this run, on their medians; the spread is the same "
+             "ratio or difference over the two paths' p10-p90 of repetitions (most and least favourable ends).", "",
+             "| Target | Computed as | Value | Spread | Goal | Met |", "|---|---|--:|--:|--:|---|"]
     for item in block["items"]:
         unit = " us" if item["unit"] == "us" else "x"
-        value = (fmt.us(item["value"]) if item["unit"] == "us" else fmt.ratio(item["value"])) + unit
+        show = fmt.us if item["unit"] == "us" else fmt.ratio
+        value = show(item["value"]) + unit if item["value"] is not None else "-"
+        spread = (f"{show(item['spread_low'])}-{show(item['spread_high'])}{unit}"
+                  if item.get("spread_low") is not None else "-")
         goal = f"{item['better']} {fmt.figure(item['goal'])}{unit}"
         met = {True: "yes", False: "**no**", None: f"not checked: {item['why']}"}[item["met"]]
-        lines.append(_table_row([item["what"], item["formula"], value if item["value"] is not None else "-",
-                                 goal, met]))
+        if item.get("clear") is False:
+            met += " (the spread crosses the goal)"
+        lines.append(_table_row([item["what"], item["formula"], value, spread, goal, met]))
     if block["notes"]:
         lines += [""] + [f"- {note}" for note in block["notes"]]
     return lines

@@ -18,6 +18,9 @@ differences, never a figure from elsewhere):
                         kernel too) at least 1.5x faster than the fastest ok
                         tflite/* or peer/* RNN path.
 
+Each value also gets its spread: the same ratio or difference over the two
+paths' 10th-90th percentiles of repetitions, most and least favourable ends
+(a 1.5x ratio whose spread is 1.45-1.56x is met on the medians, not clearly).
 A target whose inputs are missing or FAILED is listed with `met: null` and the
 reason. Notes say which bound limits the hand kernel, and what skipping step
 0's product on the zero initial state saves (the *_full_step0 ablation).
@@ -63,10 +66,25 @@ def _bound(paths, cores):
     return value, name, None
 
 
-def _target(key, what, formula, value, unit, goal, better, why=None):
-    met = None if value is None else (value <= goal if better == "<=" else value >= goal)
+def _spread(a, b, unit):
+    """(low, high) of a / b (unit "x") or a - b ("us") over the paths' p10..p90, or (None, None)."""
+    ends = [path.get(key) for path in (a, b) if path for key in ("p10_us", "p90_us")]
+    if len(ends) != 4 or None in ends:
+        return None, None
+    a10, a90, b10, b90 = ends
+    if unit == "x":
+        return (a10 / b90, a90 / b10) if b10 > 0 else (None, None)
+    return a10 - b90, a90 - b10
+
+
+def _target(key, what, formula, value, unit, goal, better, why=None, spread=(None, None)):
+    def meets(x):
+        return x <= goal if better == "<=" else x >= goal
+    met = None if value is None else meets(value)
+    low, high = spread if value is not None else (None, None)
+    clear = None if low is None else meets(low) == meets(high)
     return {"key": key, "what": what, "formula": formula, "value": value, "unit": unit, "goal": goal,
-            "better": better, "met": met, "why": why}
+            "better": better, "met": met, "why": why, "spread_low": low, "spread_high": high, "clear": clear}
 
 
 def _hand_targets(paths, best_aot, best_aot_default, cores):
@@ -81,15 +99,17 @@ def _hand_targets(paths, best_aot, best_aot_default, cores):
                 _target(f"hand_{cores}_aot_default", f"hand kernel ({label}) vs best AOT target, TF's default "
                         "flags", "-", None, "x", HAND_AOT_SPEEDUP, ">=", why)]
     bound_us, bound_name, why = _bound(paths, cores)
+    bound = next((p for p in paths if p["name"] == bound_name), None)
     out = [_target(f"hand_{cores}_bound", f"hand kernel ({label}) vs its lower bound",
                    f"{hand['name']} / {bound_name or 'bound'}",
-                   hand["median_us"] / bound_us if bound_us else None, "x", HAND_BOUND_RATIO, "<=", why)]
+                   hand["median_us"] / bound_us if bound_us else None, "x", HAND_BOUND_RATIO, "<=", why,
+                   _spread(hand, bound, "x"))]
     for key, what, aot in ((f"hand_{cores}_aot", f"hand kernel ({label}) vs best AOT build", best_aot),
                            (f"hand_{cores}_aot_default", f"hand kernel ({label}) vs best AOT target, TF's default "
                             "flags", best_aot_default)):
         out.append(_target(key, what, f"{aot['name'] if aot else 'best aot'} / {hand['name']}",
                            aot["median_us"] / hand["median_us"] if aot else None, "x", HAND_AOT_SPEEDUP, ">=",
-                           None if aot else "no ok aot/*/rnn path"))
+                           None if aot else "no ok aot/*/rnn path", _spread(aot, hand, "x")))
     return out
 
 
@@ -111,7 +131,7 @@ def _over_cpp(by_name, variant, compiled_name, aot_name):
                    "AOT model from Python vs from C++" + (f" ({variant[1:]})" if variant else ""),
                    f"{compiled_name} - {aot_name}",
                    compiled["median_us"] - aot["median_us"] if compiled and aot else None, "us",
-                   COMPILED_OVER_CPP_US, "<=", ", ".join(missing) or None)
+                   COMPILED_OVER_CPP_US, "<=", ", ".join(missing) or None, _spread(compiled, aot, "us"))
 
 
 def _compiled_targets(paths, aot_target_cpu, best_aot):
@@ -138,7 +158,7 @@ def _compiled_targets(paths, aot_target_cpu, best_aot):
         out.append(_target(key, what, f"{peer['name'] if peer else 'best peer'} / "
                                       f"{path['name'] if path else 'python_compiled'}",
                            peer["median_us"] / path["median_us"] if path and peer else None, "x",
-                           COMPILED_PEER_SPEEDUP, ">=", why))
+                           COMPILED_PEER_SPEEDUP, ">=", why, _spread(peer, path, "x")))
     return out
 
 
