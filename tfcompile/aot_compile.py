@@ -32,9 +32,13 @@ def main(argv):
            "--signature_def_key", _SIGNATURE.value,
            "--output_prefix", _OUTPUT_PREFIX.value, "--cpp_class", _CPP_CLASS.value,
            "--target_triple", _TARGET_TRIPLE.value, "--target_cpu", _TARGET_CPU.value] + argv[1:]
-    # saved_model_cli orders a signature's arguments by iterating Python sets
-    # and dicts; a fixed hash seed makes that order (so the header) reproducible.
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    # saved_model_cli orders a signature's arguments by iterating Python sets and
+    # dicts and the signature's protobuf map: a fixed hash seed fixes the former;
+    # protobuf's default (upb) C maps iterate in a per-process random order (the
+    # trivial model's x and y swapped between clean builds), its pure-Python
+    # implementation in parse order. Both make the header reproducible.
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0",
+               PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION="python")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr[-4000:])
