@@ -42,7 +42,6 @@ class PyHandModel {
 
   // model(x, out=None)
   py::object Call(const CallArgs& args) {
-    if (args.count != 1) throw py::type_error("expected 1 input array(s), got " + std::to_string(args.count));
     py::array input = CheckArray(args.inputs[0], input_, float32_, ArgName{"input", 0});
     py::object result;
     float* dest;
@@ -89,6 +88,6 @@ PYBIND11_MODULE(hand_rnn_py, m) {
       .def_property_readonly("threads", &PyHandModel::threads)
       .def_property_readonly("isa", &PyHandModel::isa)
       .def_property_readonly("fma_count", &PyHandModel::fma_count);
-  tflatency::DefFastCall(model, "Runs one inference: model(x, out=None) -> output array");
+  tflatency::DefFastCall<1>(model, "Runs one inference: model(x, out=None) -> output array");
   m.attr("binding") = "pybind11";
 }

@@ -47,10 +47,6 @@ class PyAotModel {
 
   // model(*inputs, out=None)
   py::object Call(const CallArgs& args) {
-    if (args.count != kNumInputs) {
-      throw py::type_error("expected " + std::to_string(kNumInputs) + " input array(s), got " +
-                           std::to_string(args.count));
-    }
     const void* data[kNumInputs];  // the caller's arrays, alive for the whole call
     for (int i = 0; i < kNumInputs; ++i) {
       data[i] = CheckArray(args.inputs[i], Golden::kInputSpecs[i], input_dtypes_[i], ArgName{"input", i}).data();
@@ -103,7 +99,7 @@ void DefineAotModule(py::module_& m) {
   using Golden = typename Traits::Golden;
   py::class_<PyAotModel<Traits>> model(m, "Model");
   model.def(py::init<>());
-  DefFastCall(model, "Runs one inference: model(*inputs, out=None) -> output array");
+  DefFastCall<PyAotModel<Traits>::kNumInputs>(model, "Runs one inference: model(*inputs, out=None) -> output array");
   m.attr("model_name") = Golden::kModelName;
   m.attr("kind") = Golden::kKind;
   m.attr("fma_count") = Golden::kFmaCount;

@@ -8,7 +8,7 @@
 // the result. The class is still a pybind11 class (construction, properties).
 //
 //   class C { py::object Call(const CallArgs& args); };   // may throw py:: errors
-//   py::class_<C> cls(m, "C");  DefFastCall(cls, "doc");
+//   py::class_<C> cls(m, "C");  DefFastCall<kInputs>(cls, "doc");   // checks the input count
 #ifndef TFLATENCY_TFCOMPILE_PY_FAST_CALL_H_
 #define TFLATENCY_TFCOMPILE_PY_FAST_CALL_H_
 
@@ -21,7 +21,8 @@ namespace tflatency {
 
 namespace py = pybind11;
 
-// The arguments of one call: positional inputs, and `out=` (nullptr when absent or None).
+// The arguments of one call: positional inputs (as many as declared), and `out=`
+// (nullptr when absent or None).
 struct CallArgs {
   PyObject* const* inputs;
   int count;
@@ -30,8 +31,11 @@ struct CallArgs {
 
 namespace fast_call_internal {
 
-inline CallArgs ParseCall(PyObject* const* args, Py_ssize_t nargsf, PyObject* kwnames) {
+inline CallArgs ParseCall(PyObject* const* args, Py_ssize_t nargsf, PyObject* kwnames, int inputs) {
   CallArgs call{args, static_cast<int>(PyVectorcall_NARGS(nargsf)), nullptr};
+  if (call.count != inputs) {
+    throw py::type_error("expected " + std::to_string(inputs) + " input array(s), got " + std::to_string(call.count));
+  }
   const Py_ssize_t keywords = kwnames == nullptr ? 0 : PyTuple_GET_SIZE(kwnames);
   for (Py_ssize_t i = 0; i < keywords; ++i) {
     PyObject* key = PyTuple_GET_ITEM(kwnames, i);
@@ -43,13 +47,13 @@ inline CallArgs ParseCall(PyObject* const* args, Py_ssize_t nargsf, PyObject* kw
   return call;
 }
 
-template <class T>
+template <class T, int kInputs>
 PyObject* Trampoline(PyObject* self, PyObject* const* args, Py_ssize_t nargsf, PyObject* kwnames) {
   try {
     // The method descriptor has already checked that self is an instance of the class.
     auto v_h = reinterpret_cast<py::detail::instance*>(self)->get_value_and_holder();
     if (!v_h.holder_constructed()) throw py::type_error("the instance was not initialised (__init__ not called)");
-    return v_h.value_ptr<T>()->Call(ParseCall(args, nargsf, kwnames)).release().ptr();
+    return v_h.value_ptr<T>()->Call(ParseCall(args, nargsf, kwnames, kInputs)).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (py::builtin_exception& e) {
@@ -62,11 +66,11 @@ PyObject* Trampoline(PyObject* self, PyObject* const* args, Py_ssize_t nargsf, P
 
 }  // namespace fast_call_internal
 
-// Makes `instance(*inputs, out=None)` call T::Call without pybind11's dispatcher.
-template <class T>
+// Makes `instance(*inputs, out=None)` with kInputs inputs call T::Call without pybind11's dispatcher.
+template <int kInputs, class T>
 void DefFastCall(py::class_<T>& cls, const char* doc) {
   static PyMethodDef def = {"__call__",
-                            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_call_internal::Trampoline<T>)),
+                            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_call_internal::Trampoline<T, kInputs>)),
                             METH_FASTCALL | METH_KEYWORDS, doc};
   PyObject* method = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &def);
   if (method == nullptr) throw py::error_already_set();
