@@ -11,14 +11,18 @@ tile, 0.0075). So the tile is chosen per model, and when no tile fits (the
 column count not a multiple of 16) the emitter is not forced.
 
   hoisted_tuned_xla_flags(MODEL)   # MODEL from @bench_model//:defs.bzl
+
+The gates per cell come from python/tflatency/rnn_cells.json (CELLS, through
+the @bench_model repository), the file tflatency.model_config reads too.
 """
 
+load("@bench_model//:defs.bzl", "CELLS")
+
 _FLOATS_PER_VECTOR = 16  # one 512-bit vector of float32
-_GATES = {"lstm": 4, "gru": 3}
 
 def small_gemm_column_vectors(cell, units):
     """The emitter's column tile in vectors: the largest of 8, 4, 2, 1 dividing the columns, or 0 if none."""
-    columns = _GATES[cell] * units
+    columns = CELLS[cell]["gates"] * units
     if columns % _FLOATS_PER_VECTOR:
         return 0
     for vectors in [8, 4, 2, 1]:

@@ -7,8 +7,18 @@ sequence. Every consumer (export, benchmarks, report) reads it through
 
 import dataclasses
 import json
+import os
 
-CELL_GATES = {"lstm": 4, "gru": 3}
+
+def _load_cells():
+    """{cell: {"gates": G, "bias_vectors": B}} from rnn_cells.json beside this file."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "rnn_cells.json"), encoding="utf-8") as f:
+        return json.load(f)["cells"]
+
+
+# Gate matrices and bias vectors per layer of each cell (rnn_cells.json, shared with Starlark and C++).
+CELLS = _load_cells()
+CELL_GATES = {cell: facts["gates"] for cell, facts in CELLS.items()}
 SUPPORTED_DTYPES = ("float32",)
 # Refuse models whose fp32 weights alone would exceed this many bytes, before
 # anything is allocated.
@@ -33,7 +43,12 @@ class ModelConfig:
 
     @property
     def gates(self) -> int:
-        return CELL_GATES[self.cell]
+        return CELLS[self.cell]["gates"]
+
+    @property
+    def bias_vectors(self) -> int:
+        """Bias vectors per layer: LSTM 1, GRU 2 (reset_after has an input and a recurrent bias)."""
+        return CELLS[self.cell]["bias_vectors"]
 
     def layer_input_sizes(self):
         """Input width of each layer: the features for the first, units after."""
@@ -48,8 +63,7 @@ class ModelConfig:
     def weight_count(self) -> int:
         """Parameters: input kernel, recurrent kernel and bias(es) per layer."""
         gh = self.gates * self.units
-        biases = 2 if self.cell == "gru" else 1  # GRU (reset_after) has two.
-        return sum(d * gh + self.units * gh + biases * gh for d in self.layer_input_sizes())
+        return sum(d * gh + self.units * gh + self.bias_vectors * gh for d in self.layer_input_sizes())
 
     def to_dict(self):
         return dataclasses.asdict(self)
