@@ -1,6 +1,7 @@
 // //cc:bound_bench: the hardware's lower bound for one inference of a recurrent
 // model on this CPU, on google-benchmark (all standard --benchmark_* flags, plus
-// the model-shape and --isa flags of bound_flags.h; defaults: the default model).
+// the model-shape and --isa flags of cc/bound/flags.h; the shape is required:
+// `bazel run //cc:bound_bench` passes the benchmarked model's, from its config).
 // Each case's time is one inference's worth of work:
 //   bound/original_fma_loop   the original investigation's naive AVX2 FMA loop
 //   bound/fma_peak            the FMAs any algorithm needs (NeededFmaCount: step 0's
@@ -12,7 +13,7 @@
 //                             once per step after the first: bound_stream_model.h),
 //                             from the cache they live in: the memory bound
 //   bound/weight_stream_per_step  NOT a bound: every matrix once per time step
-//                             (the naive order; bound_per_step_model.h), for comparison
+//                             (the naive order; bound/per_step_model.h), for comparison
 //   bound/fma_peak_2cores, bound/weight_stream_2cores  the same two bounds with
 //                             the work split over two pinned threads, one per
 //                             CPU (each owns half of every matrix's columns;
@@ -32,15 +33,17 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "cc/bound_flags.h"
-#include "cc/bound_fma_team.h"
-#include "cc/bound_isa.h"
-#include "cc/bound_kernels.h"
-#include "cc/bound_per_step_model.h"
-#include "cc/bound_shape.h"
-#include "cc/bound_stream_model.h"
-#include "cc/bound_sysinfo.h"
-#include "cc/spin_team.h"
+#include "cc/bound/flags.h"
+#include "cc/bound/fma_team.h"
+#include "cc/bound/kernels.h"
+#include "cc/bound/per_step_model.h"
+#include "cc/bound/stream_model.h"
+#include "cc/bound/sysinfo.h"
+#include "cc/common/isa.h"
+#include "cc/common/rnn_shape.h"
+#include "cc/common/spin_team.h"
+#include "cc/harness/benchmark_flags.h"
+#include "cc/harness/flags.h"
 
 namespace tflatency {
 namespace {
@@ -111,16 +114,7 @@ void BM_WeightStream(benchmark::State& state, Model* model, const std::string* v
   SetFmaRate(state, fmas);
 }
 
-void PrintHelp() {
-  benchmark::PrintDefaultHelp();
-  std::fprintf(stdout,
-               "\nModel (defaults: the default model):\n"
-               "  [--cell=lstm|gru] [--layers=2] [--units=128] [--input_size=150]\n"
-               "  [--time_steps=2] [--batch=1]\n"
-               "  [--isa=avx512|avx2|scalar]  (default: the widest this CPU supports)\n");
-}
-
-void AddShapeContext(const RecurrentShape& s, Isa isa, const StreamModel& model) {
+void AddShapeContext(const RnnShape& s, Isa isa, const StreamModel& model) {
   benchmark::AddCustomContext("bound_isa", IsaName(isa));
   benchmark::AddCustomContext("bound_isa_widest", IsaName(BestIsa()));
   benchmark::AddCustomContext("cell", CellName(s.cell));
@@ -147,22 +141,24 @@ void AddShapeContext(const RecurrentShape& s, Isa isa, const StreamModel& model)
 }
 
 int Main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv, PrintHelp);
-  BoundFlags flags;
-  const std::string flag_error = ParseBoundFlags(&argc, argv, &flags);
+  FlagParser parser;
+  BoundFlags bound_flags;
+  bound_flags.AddTo(&parser);
+  if (!InitBenchmarkAndFlags("bound_bench", &parser, &argc, argv)) return 2;
+  BoundConfig config;
+  const std::string flag_error = bound_flags.ToConfig(&config);
   if (!flag_error.empty()) {
     std::fprintf(stderr, "bound_bench: %s\n", flag_error.c_str());
     return 2;
   }
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
 
-  const RecurrentShape& shape = flags.shape;
+  const RnnShape& shape = config.shape;
   const int64_t fmas = NeededFmaCount(shape);
   // Every model checked once against the scalar reference, before anything is timed.
-  StreamModel model(shape, flags.isa);
+  StreamModel model(shape, config.isa);
   const std::string verify_error = model.Verify();
   if (!verify_error.empty()) std::fprintf(stderr, "bound_bench: %s\n", verify_error.c_str());
-  PerStepStreamModel per_step(shape, flags.isa);
+  PerStepStreamModel per_step(shape, config.isa);
   const std::string per_step_error = per_step.Verify();
   if (!per_step_error.empty()) std::fprintf(stderr, "bound_bench: per step: %s\n", per_step_error.c_str());
 
@@ -176,8 +172,8 @@ int Main(int argc, char** argv) {
   bool worker0_pinned = false;
   if (static_cast<int>(cpus.size()) >= kTeamThreads) {
     team.reset(new SpinTeam(kTeamThreads, cpus));
-    team_model.reset(new StreamModel(shape, flags.isa, team.get()));
-    team_fmas.reset(new FmaPeakTeam(shape, flags.isa, team.get()));
+    team_model.reset(new StreamModel(shape, config.isa, team.get()));
+    team_fmas.reset(new FmaPeakTeam(shape, config.isa, team.get()));
     ScopedPin pin(team->worker0_cpu());
     worker0_pinned = pin.ok();
     team_error = team_model->Verify();
@@ -185,7 +181,7 @@ int Main(int argc, char** argv) {
   }
 
   AddMachineContext();
-  AddShapeContext(shape, flags.isa, model);
+  AddShapeContext(shape, config.isa, model);
   benchmark::AddCustomContext("bound_threads", std::to_string(team ? kTeamThreads : 1));
   if (team) {
     benchmark::AddCustomContext("spin_team_cpus", team->cpu_list());
@@ -195,10 +191,10 @@ int Main(int argc, char** argv) {
     benchmark::AddCustomContext("fma_peak_2cores_performed_fmas", std::to_string(team_fmas->performed_fmas()));
   }
   // The original loop is AVX2 by definition; --isa=scalar (or a CPU without AVX2) drops it.
-  if (flags.isa != Isa::kScalar && CpuSupports(Isa::kAvx2)) {
+  if (config.isa != Isa::kScalar && CpuSupports(Isa::kAvx2)) {
     benchmark::RegisterBenchmark("bound/original_fma_loop", BM_OriginalFmaLoop, FmaCount(shape))->UseRealTime();
   }
-  benchmark::RegisterBenchmark("bound/fma_peak", BM_FmaPeak, flags.isa, fmas)->UseRealTime();
+  benchmark::RegisterBenchmark("bound/fma_peak", BM_FmaPeak, config.isa, fmas)->UseRealTime();
   benchmark::RegisterBenchmark("bound/weight_stream", BM_WeightStream<StreamModel>, &model, &verify_error, nullptr,
                                StreamedWeightBytes(shape), fmas)
       ->UseRealTime();

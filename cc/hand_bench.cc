@@ -1,33 +1,34 @@
 // //cc:hand_bench: one inference of the hand-written fp32 LSTM/GRU kernel
-// (hand_rnn.h) on google-benchmark, one case per ISA path this CPU supports,
+// (cc/hand/rnn.h) on google-benchmark, one case per ISA path this CPU supports,
 // on one core: hand/<avx512|avx2|scalar>/rnn; the widest ISA split across
 // cores: hand/<isa>_<n>threads/rnn; and the widest ISA on one core computing
 // step 0's recurrent product on the zero initial state as TensorFlow's runtime does
 // (the others skip it): hand/<isa>_full_step0/rnn. Each case is gated on the model's golden
 // output before it is timed. Flags: all standard --benchmark_* flags, plus
-//   --model_prefix=PATH  path prefix of an exported model (".../cc/model") or
+//   --model_prefix=PATH  path prefix of an exported model (".../model/model") or
 //                        its _info.json; `bazel run //cc:hand_bench` passes the
-//                        default model's.
+//                        benchmarked model's.
 //   --threads=N          cores of the multi-core case (default 2 when the
 //                        machine has 2 or more; 1 drops the case).
 //   --per_call_out=FILE [--per_call_count=N]  times the one case --benchmark_filter
-//                        selects call by call instead (tfcompile/per_call.h).
+//                        selects call by call instead (cc/harness/per_call.h).
 // Counters: fma_per_second (the model's gate-product FMAs) and bytes_per_second
 // (packed weight bytes one inference actually streams; context streamed_bytes:<case>).
 // Exits 2 on an unknown flag, 1 if the model does not load or a golden check fails.
+#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <thread>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "cc/hand_golden_files.h"
-#include "cc/hand_isa.h"
-#include "cc/hand_rnn.h"
-#include "tfcompile/per_call.h"
+#include "cc/common/isa.h"
+#include "cc/hand/golden_files.h"
+#include "cc/hand/rnn.h"
+#include "cc/harness/benchmark_flags.h"
+#include "cc/harness/flags.h"
+#include "cc/harness/per_call.h"
 
 namespace tflatency {
 namespace {
@@ -52,49 +53,24 @@ void BM_Hand(benchmark::State& state, HandRnn* rnn, const HandGolden* golden) {
   state.SetBytesProcessed(rnn->streamed_bytes() * state.iterations());
 }
 
-void PrintHelp() {
-  benchmark::PrintDefaultHelp();
-  std::fprintf(stdout,
-               "\n  [--model_prefix=PATH]  exported model prefix, e.g. cc/model (default)\n"
-               "  [--threads=N]          cores of the multi-core case (default 2 if available; 1: none)\n"
-               "  [--per_call_out=FILE]  per-call latencies of the one case --benchmark_filter selects\n"
-               "  [--per_call_count=N]   timed calls of --per_call_out (default 5000)\n");
-}
-
 struct Flags {
-  std::string model_prefix = "cc/model";
-  int threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
-};
+  std::string model_prefix = "model/model";
+  int64_t threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  per_call::Flags per_call;
 
-// Removes this binary's flags from argv; the rest is left for the unknown-flag
-// check. Returns "" or the error.
-std::string TakeFlags(int* argc, char** argv, Flags* flags) {
-  const char kPrefix[] = "--model_prefix=";
-  const char kThreads[] = "--threads=";
-  int out = 1;
-  for (int i = 1; i < *argc; ++i) {
-    if (std::strncmp(argv[i], kPrefix, sizeof(kPrefix) - 1) == 0) {
-      flags->model_prefix = argv[i] + sizeof(kPrefix) - 1;
-    } else if (std::strncmp(argv[i], kThreads, sizeof(kThreads) - 1) == 0) {
-      const char* value = argv[i] + sizeof(kThreads) - 1;
-      char* end = nullptr;
-      const long n = std::strtol(value, &end, 10);
-      if (*value == '\0' || *end != '\0' || n < 1 || n > 64) {
-        return std::string("--threads must be an integer in [1, 64], got '") + value + "'";
-      }
-      flags->threads = static_cast<int>(n);
-    } else {
-      argv[out++] = argv[i];
-    }
+  void AddTo(FlagParser* parser) {
+    parser->AddString("model_prefix", &model_prefix, "PATH",
+                      "exported model prefix or its _info.json (default model/model: the benchmarked model's "
+                      "runfiles path)");
+    parser->AddInt("threads", &threads, 1, 64, "N", "cores of the multi-core case (default 2 if available; 1: none)");
+    per_call.AddTo(parser);
   }
-  *argc = out;
-  return "";
-}
+};
 
 // hand/<isa>[_<n>threads][_full_step0]/rnn
 std::string CaseName(const HandRnnOptions& options) {
   const int threads = options.threads;
-  return "hand/" + std::string(HandIsaName(HandResolveIsa(options.isa))) +
+  return "hand/" + std::string(IsaName(options.isa.value_or(BestIsa()))) +
          (threads > 1 ? "_" + std::to_string(threads) + "threads" : "") +
          (options.full_first_step ? "_full_step0" : "") + "/rnn";
 }
@@ -124,36 +100,31 @@ per_call::Loader PerCallLoader(const std::string& prefix, const HandRnnOptions& 
 }
 
 int Main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv, PrintHelp);
   Flags flags;
-  per_call::Flags per_call;
-  std::string flag_error = TakeFlags(&argc, argv, &flags);
-  const std::string per_call_error = per_call::TakeFlags(&argc, argv, &per_call);
-  if (flag_error.empty()) flag_error = per_call_error;
-  if (!flag_error.empty()) {
-    std::fprintf(stderr, "hand_bench: %s\n", flag_error.c_str());
-    return 2;
-  }
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  FlagParser parser;
+  flags.AddTo(&parser);
+  if (!InitBenchmarkAndFlags("hand_bench", &parser, &argc, argv)) return 2;
   const std::string& prefix = flags.model_prefix;
+  const int threads = static_cast<int>(flags.threads);
 
   // One single-core kernel per ISA, widest first, then the multi-core one.
   std::vector<std::unique_ptr<HandRnn>> rnns;
   std::string isa_list;
   std::vector<HandRnnOptions> configs;
-  for (HandIsa isa : HandSupportedIsas()) {
-    configs.push_back(HandRnnOptions{isa, 1});
-    isa_list += (isa_list.empty() ? "" : ",") + std::string(HandIsaName(isa));
+  const std::vector<Isa> isas = SupportedIsas();  // narrowest first
+  for (auto isa = isas.rbegin(); isa != isas.rend(); ++isa) {
+    configs.push_back(HandRnnOptions{*isa, 1});
+    isa_list += (isa_list.empty() ? "" : ",") + std::string(IsaName(*isa));
   }
-  if (flags.threads > 1) configs.push_back(HandRnnOptions{HandBestIsa(), flags.threads});
-  configs.push_back(HandRnnOptions{HandBestIsa(), 1, /*full_first_step=*/true});
+  if (threads > 1) configs.push_back(HandRnnOptions{BestIsa(), threads});
+  configs.push_back(HandRnnOptions{BestIsa(), 1, /*full_first_step=*/true});
   // --per_call_out: only the selected kernel is loaded, timed as its cold start
-  // (tfcompile/per_call.h).
-  if (per_call.enabled()) {
+  // (cc/harness/per_call.h).
+  if (flags.per_call.enabled()) {
     for (const HandRnnOptions& options : configs) {
       per_call::Register(CaseName(options), PerCallLoader(prefix, options));
     }
-    return per_call::Run("hand_bench", per_call);
+    return per_call::Run("hand_bench", flags.per_call);
   }
   for (const HandRnnOptions& options : configs) {
     std::string error;
@@ -172,7 +143,7 @@ int Main(int argc, char** argv) {
   }
 
   benchmark::AddCustomContext("model", config.name);
-  benchmark::AddCustomContext("cell", HandCellName(config.cell));
+  benchmark::AddCustomContext("cell", CellName(config.cell));
   benchmark::AddCustomContext("fma_count", std::to_string(rnns.front()->fma_count()));
   benchmark::AddCustomContext("weight_bytes", std::to_string(rnns.front()->weight_bytes()));
   benchmark::AddCustomContext("isa", isa_list);

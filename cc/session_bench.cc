@@ -14,7 +14,7 @@
 // Flags after the benchmark ones: --rnn_saved_model=DIR --trivial_saved_model=DIR
 // (`bazel run //cc:session_bench` passes both); --per_call_out=FILE
 // [--per_call_count=N] times the one case --benchmark_filter selects call by call
-// instead, loading only its session (tfcompile/per_call.h).
+// instead, loading only its session (cc/harness/per_call.h).
 #include <sched.h>
 #include <time.h>
 
@@ -30,8 +30,13 @@
 
 #include "absl/log/globals.h"
 #include "benchmark/benchmark.h"
-#include "cc/model_golden.h"
-#include "cc/trivial_multiply_golden.h"
+#include "cc/harness/benchmark_flags.h"
+#include "cc/harness/fault_injection.h"
+#include "cc/harness/flags.h"
+#include "cc/harness/golden_compare.h"
+#include "cc/harness/per_call.h"
+#include "model/model_golden.h"
+#include "model/trivial_multiply_golden.h"
 #include "tensorflow/cc/saved_model/loader.h"
 #include "tensorflow/core/framework/tensor.h"
 #include "tensorflow/core/framework/tensor_shape.h"
@@ -41,9 +46,6 @@
 #include "tensorflow/core/public/session.h"
 #include "tensorflow/core/public/session_options.h"
 #include "tf_python/tf_build_info.h"
-#include "tfcompile/fault_injection.h"
-#include "tfcompile/golden_compare.h"
-#include "tfcompile/per_call.h"
 
 namespace tflatency {
 namespace {
@@ -283,35 +285,19 @@ void BM_SessionRun(benchmark::State& state, LoadedModel* model) {
       static_cast<double>(model->spec->fma_count) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
-// Takes --rnn_saved_model=DIR and --trivial_saved_model=DIR out of argv.
-// Returns an error message, or "" when both were given.
-std::string TakeFlags(int* argc, char** argv, std::string* rnn_dir, std::string* trivial_dir) {
-  const std::pair<std::string, std::string*> flags[] = {{"rnn_saved_model", rnn_dir},
-                                                        {"trivial_saved_model", trivial_dir}};
-  std::string error;
-  int kept = 1;
-  for (int i = 1; i < *argc; ++i) {
-    const std::string arg = argv[i];
-    bool taken = false;
-    for (const auto& flag : flags) {
-      const std::string prefix = "--" + flag.first;
-      if (arg == prefix || arg.rfind(prefix + "=", 0) == 0) {
-        *flag.second = arg.substr(std::min(arg.size(), prefix.size() + 1));
-        if (flag.second->empty() && error.empty()) error = "flag " + prefix + " needs a value: " + prefix + "=DIR";
-        taken = true;
-      }
-    }
-    if (!taken) argv[kept++] = argv[i];
+struct Flags {
+  std::string rnn_dir, trivial_dir;
+  per_call::Flags per_call;
+
+  void AddTo(FlagParser* parser) {
+    const std::string help = "a SavedModel directory; bazel run //cc:session_bench passes it";
+    parser->AddString("rnn_saved_model", &rnn_dir, "DIR", help);
+    parser->AddString("trivial_saved_model", &trivial_dir, "DIR", help);
+    parser->Required("rnn_saved_model");
+    parser->Required("trivial_saved_model");
+    per_call.AddTo(parser);
   }
-  *argc = kept;
-  if (!error.empty()) return error;
-  for (const auto& flag : flags) {
-    if (flag.second->empty()) {
-      return "missing --" + flag.first + "=DIR (a SavedModel directory; bazel run //cc:session_bench passes it)";
-    }
-  }
-  return "";
-}
+};
 
 }  // namespace
 }  // namespace tflatency
@@ -324,20 +310,13 @@ int main(int argc, char** argv) {
   // user asked for a level with TF_CPP_MIN_LOG_LEVEL.
   if (std::getenv("TF_CPP_MIN_LOG_LEVEL") == nullptr) absl::SetMinLogLevel(absl::LogSeverityAtLeast::kWarning);
 
-  benchmark::Initialize(&argc, argv);
-  std::string rnn_dir, trivial_dir;
-  tflatency::per_call::Flags per_call;
-  std::string flag_error = tflatency::per_call::TakeFlags(&argc, argv, &per_call);
-  const std::string dir_error = tflatency::TakeFlags(&argc, argv, &rnn_dir, &trivial_dir);
-  if (flag_error.empty()) flag_error = dir_error;
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  if (!flag_error.empty()) {
-    std::fprintf(stderr, "%s: %s\n", argv[0], flag_error.c_str());
-    return 2;
-  }
+  tflatency::Flags flags;
+  tflatency::FlagParser parser;
+  flags.AddTo(&parser);
+  if (!tflatency::InitBenchmarkAndFlags("session_bench", &parser, &argc, argv)) return 2;
 
   static const tflatency::ModelSpec specs[] = {tflatency::RnnSpec(), tflatency::TrivialSpec()};
-  const std::string dirs[] = {rnn_dir, trivial_dir};
+  const std::string dirs[] = {flags.rnn_dir, flags.trivial_dir};
 
   benchmark::AddCustomContext("model", tflatency::ModelGolden::kModelName);
   benchmark::AddCustomContext("fma_count", std::to_string(tflatency::ModelGolden::kFmaCount));
@@ -347,15 +326,15 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("tf_override_global_threadpool", "1");
 
   // --per_call_out: only the selected case is loaded, timed as its cold start
-  // (tfcompile/per_call.h).
-  if (per_call.enabled()) {
+  // (cc/harness/per_call.h).
+  if (flags.per_call.enabled()) {
     for (const tflatency::ThreadConfig& config : tflatency::kThreadConfigs) {
       for (int m = 0; m < 2; ++m) {
         tflatency::per_call::Register("cpp_api/" + std::string(config.name) + "/" + specs[m].kind,
                                       tflatency::PerCallLoader(&specs[m], dirs[m], &config));
       }
     }
-    return tflatency::per_call::Run("session_bench", per_call);
+    return tflatency::per_call::Run("session_bench", flags.per_call);
   }
 
   // Load every (config, model) up front, default_threads first, so a bad path
@@ -367,7 +346,7 @@ int main(int argc, char** argv) {
       auto model = std::make_unique<tflatency::LoadedModel>();
       const std::string error = tflatency::Load(specs[m], dirs[m], config, model.get());
       if (!error.empty()) {
-        std::fprintf(stderr, "%s: %s\n", argv[0], error.c_str());
+        std::fprintf(stderr, "session_bench: %s\n", error.c_str());
         return 1;
       }
       model->case_name = "cpp_api/" + std::string(config.name) + "/" + specs[m].kind;

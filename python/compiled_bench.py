@@ -7,10 +7,10 @@ Cases:
   python_compiled/aot_out/rnn  the same with out=y, writing into a preallocated array
   python_compiled/aot_hoisted_tuned/rnn  compiled.load(model, "hoisted_tuned")(x): the
                                graph with hoisted input projections, tuned XLA flags
-                               (//cc:model_aot_hoisted_tuned), gated on the default
+                               (//model:model_aot_hoisted_tuned), gated on the default
                                model's golden output
   python_compiled/aot/trivial  the AOT trivial multiply, 6 * 7 in int32
-  python_compiled/hand/rnn     the hand-written kernel (cc/hand_rnn.h) on one core
+  python_compiled/hand/rnn     the hand-written kernel (cc/hand/rnn.h) on one core
   python_compiled/hand_2threads/rnn  the same split across two cores
 
 Each case is checked on the golden input before it is timed (tflatency.gated_bench).

@@ -9,8 +9,8 @@ import numpy as np
 from tflatency import compiled
 from tflatency import golden_check
 
-RNN = golden_check.load("cc/model")
-TRIVIAL = golden_check.load("cc/trivial_multiply")
+RNN = golden_check.load("model/model")
+TRIVIAL = golden_check.load("model/trivial_multiply")
 
 
 class CompiledModelTest(parameterized.TestCase):
@@ -87,7 +87,7 @@ class CompiledModelTest(parameterized.TestCase):
 
     def test_hand_kernel_golden_output_one_and_two_threads(self):
         for threads in (1, 2):
-            model = compiled.load_hand("cc/model", threads=threads)
+            model = compiled.load_hand("model/model", threads=threads)
             y = model(RNN.inputs[0])
             self.assertTrue(RNN.check(y).ok, f"threads={threads}: {RNN.check(y).describe()}")
             out = np.zeros_like(RNN.output)
@@ -95,7 +95,7 @@ class CompiledModelTest(parameterized.TestCase):
             self.assertTrue(RNN.check(out).ok)
 
     def test_hand_kernel_bad_arguments(self):
-        model = compiled.load_hand("cc/model")
+        model = compiled.load_hand("model/model")
         with self.assertRaisesRegex(TypeError, "input 0: expected dtype float32"):
             model(RNN.inputs[0].astype(np.float64))
         with self.assertRaisesRegex(ValueError, r"input 0: expected shape \(1,2,150\)"):
@@ -105,9 +105,9 @@ class CompiledModelTest(parameterized.TestCase):
         with self.assertRaisesRegex(TypeError, "^expected 1 input array"):
             model(RNN.inputs[0], np.zeros_like(RNN.output))  # out is keyword-only
         with self.assertRaisesRegex(ValueError, "isa must be auto, avx512, avx2 or scalar"):
-            compiled.load_hand("cc/model", isa="sse")
+            compiled.load_hand("model/model", isa="sse")
         with self.assertRaisesRegex(ValueError, "nope"):
-            compiled.load_hand("cc/nope")
+            compiled.load_hand("model/nope")
 
     def test_unknown_model(self):
         with self.assertRaisesRegex(ImportError, "no compiled model 'nope'"):

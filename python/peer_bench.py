@@ -2,7 +2,7 @@
 
   bazel run //python:peer_bench -- --benchmark_repetitions=9 --benchmark_format=json
   bazel run //python:peer_bench -- --pin_cpu=1 --engines=onnxruntime,tflite --context_out=/tmp/ctx.json
-  bazel-bin/python/peer_bench --saved_model_dir=bazel-bin/cc/model/saved_model
+  bazel-bin/python/peer_bench --saved_model_dir=bazel-bin/model/model/saved_model
 
 Every engine runs the SavedModel's own weights (read from <golden_prefix>_weights.bin,
 or converted from the SavedModel) on the golden input, prepared once. Cases:

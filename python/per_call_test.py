@@ -1,6 +1,6 @@
 """Tests of the per-call mode (--per_call_out) shared by every benchmark program (no timings).
 
-The C++ side (tfcompile/per_call.h) through //cc:hand_bench: a valid file with
+The C++ side (cc/harness/per_call.h) through //cc:hand_bench: a valid file with
 --per_call_count samples, nothing written and exit 1 on a wrong golden output,
 exit 2 on a filter that does not select one case. The Python side
 (tflatency/per_call.py): case selection and the file it writes. py_bench's
@@ -30,7 +30,7 @@ def run_hand_bench(*args):
 
 
 class CcPerCallTest(absltest.TestCase):
-    """//cc:hand_bench in per-call mode (any C++ program shares tfcompile/per_call.h)."""
+    """//cc:hand_bench in per-call mode (any C++ program shares cc/harness/per_call.h)."""
 
     def test_writes_count_samples(self):
         out = os.path.join(self.create_tempdir().full_path, "hand__scalar__rnn.percall.json")

@@ -1,8 +1,8 @@
 """//python:py_bench: one unbatched inference of the RNN along every TF path from Python.
 
   bazel run //python:py_bench -- --benchmark_repetitions=9 --benchmark_format=json
-  bazel-bin/python/py_bench --saved_model_dir=bazel-bin/cc/model/saved_model
-      --trivial_saved_model_dir=bazel-bin/cc/trivial_multiply/saved_model  (one line)
+  bazel-bin/python/py_bench --saved_model_dir=bazel-bin/model/model/saved_model
+      --trivial_saved_model_dir=bazel-bin/model/trivial_multiply/saved_model  (one line)
 
 Timed with the google-benchmark Python package, so it takes every standard
 --benchmark_* flag and writes the same JSON as the C++ benchmarks. Cases:

@@ -1,7 +1,7 @@
 // Runs, checks and benchmarks an AOT-compiled model described by a traits
 // struct from tf_aot_library (Model, Golden, kTargetCpu, kLibrary).
 // Used by the macro's generated <name>_test / <name>_benchmark and by //cc:aot_bench;
-// every registered case also has the per-call mode of tfcompile/per_call.h.
+// every registered case also has the per-call mode of cc/harness/per_call.h.
 #ifndef TFLATENCY_TFCOMPILE_AOT_HARNESS_H_
 #define TFLATENCY_TFCOMPILE_AOT_HARNESS_H_
 
@@ -11,10 +11,12 @@
 #include <type_traits>
 
 #include "benchmark/benchmark.h"
+#include "cc/harness/benchmark_flags.h"
+#include "cc/harness/fault_injection.h"
+#include "cc/harness/flags.h"
+#include "cc/harness/golden_compare.h"
+#include "cc/harness/per_call.h"
 #include "tf_python/tf_build_info.h"
-#include "tfcompile/fault_injection.h"
-#include "tfcompile/golden_compare.h"
-#include "tfcompile/per_call.h"
 
 namespace tflatency {
 
@@ -122,14 +124,10 @@ int GoldenTestMain(int, char**) {
 // main() of <name>_benchmark: standard --benchmark_* flags (and --per_call_*), one case.
 template <class Traits>
 int BenchmarkMain(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
   per_call::Flags per_call_flags;
-  const std::string flag_error = per_call::TakeFlags(&argc, argv, &per_call_flags);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  if (!flag_error.empty()) {
-    std::fprintf(stderr, "%s: %s\n", argv[0], flag_error.c_str());
-    return 2;
-  }
+  FlagParser parser;
+  per_call_flags.AddTo(&parser);
+  if (!InitBenchmarkAndFlags(std::string(Traits::kLibrary) + "_benchmark", &parser, &argc, argv)) return 2;
   AddTfContext();
   AddAotContext<Traits>("");
   RegisterAotBenchmark<Traits>(BenchmarkName<Traits>());

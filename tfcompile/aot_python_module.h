@@ -5,7 +5,7 @@
 //
 // pybind11 rather than nanobind: //python:binding_bench measured its calls with
 // a NumPy argument and a NumPy result as the cheaper of the two here; the call
-// itself bypasses pybind11's dispatcher (tfcompile/py_fast_call.h).
+// itself bypasses pybind11's dispatcher (cc/harness/py_fast_call.h).
 // Arguments are NumPy arrays of exactly the model's dtype and shape, C-contiguous;
 // anything else raises TypeError/ValueError naming the argument (never a silent
 // conversion). An input aligned as XLA requires is used in place; otherwise it is
@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "cc/harness/py_array_check.h"
+#include "cc/harness/py_fast_call.h"
+#include "cc/harness/tensor_spec.h"
 #include "pybind11/numpy.h"
 #include "pybind11/pybind11.h"
-#include "tfcompile/py_array_check.h"
-#include "tfcompile/py_fast_call.h"
-#include "tfcompile/tensor_spec.h"
 
 namespace tflatency {
 

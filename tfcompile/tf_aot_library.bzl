@@ -25,7 +25,7 @@ Generates:
 """
 
 load("@tf_python//:defs.bzl", "HOST_TARGET_CPU")
-load("//tfcompile:saved_model.bzl", "SavedModelInfo")
+load("//bazel:saved_model.bzl", "SavedModelInfo")
 
 def _camel(name):
     return "".join([p[:1].upper() + p[1:] for p in name.split("_")])

@@ -4,7 +4,7 @@ Each tf_aot_library(python_module = True) target `<lib>` provides an extension
 module `<lib>_py` (pybind11; see tfcompile/aot_python_module.h) whose
 `model_name` is the config's name and whose `variant` names the build (the
 tf_aot_library's variant: "" for TF's default flags). The benchmarked models
-are `//cc:model_aot` (module `model_aot_py`) and `//cc:model_aot_hoisted_tuned`
+are `//model:model_aot` (module `model_aot_py`) and `//model:model_aot_hoisted_tuned`
 (variant "hoisted_tuned": the graph with hoisted input projections, tuned XLA
 flags), built for scripts/bench's --model_config. `load` finds the module for a
 model name and variant and returns a new instance; calling it runs one
@@ -39,9 +39,9 @@ def load(name, variant=""):
 
 
 def load_hand(prefix, threads=1, isa="auto"):
-    """The hand-written kernel (cc/hand_rnn.h) on an exported model's files, e.g. "cc/model".
+    """The hand-written kernel (cc/hand/rnn.h) on an exported model's files, e.g. "model/model".
 
     threads=2 splits one inference across two cores; isa forces "avx512", "avx2" or "scalar".
     """
-    import hand_rnn_py  # pylint: disable=g-import-not-at-top  (only programs that depend on //cc:hand_rnn_py)
+    import hand_rnn_py  # pylint: disable=g-import-not-at-top  (only programs that depend on //cc/hand:hand_rnn_py)
     return hand_rnn_py.HandModel(prefix, threads=threads, isa=isa)

@@ -1,6 +1,6 @@
 """The correctness gate of every Python path: compare an output with the golden one.
 
-The Python counterpart of tfcompile/golden_compare.h. A benchmark computes its
+The Python counterpart of cc/harness/golden_compare.h. A benchmark computes its
 output on the golden input before timing and reports no time when the gate
 fails; the messages read the same as the C++ side's, e.g.
 

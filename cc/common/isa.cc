@@ -1,0 +1,53 @@
+// Run-time ISA detection (see isa.h).
+#include "cc/common/isa.h"
+
+namespace tflatency {
+namespace {
+
+constexpr Isa kNarrowestFirst[] = {Isa::kScalar, Isa::kAvx2, Isa::kAvx512};
+
+}  // namespace
+
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kAvx512: return "avx512";
+    case Isa::kAvx2: return "avx2";
+    default: return "scalar";
+  }
+}
+
+bool IsaFromName(const std::string& name, Isa* isa) {
+  for (Isa candidate : kNarrowestFirst) {
+    if (name == IsaName(candidate)) {
+      *isa = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool CpuSupports(Isa isa) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  switch (isa) {
+    case Isa::kAvx512: return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    case Isa::kAvx2: return avx2;
+    default: return true;
+  }
+#else
+  return isa == Isa::kScalar;
+#endif
+}
+
+Isa BestIsa() { return SupportedIsas().back(); }
+
+std::vector<Isa> SupportedIsas() {
+  std::vector<Isa> isas;
+  for (Isa isa : kNarrowestFirst) {
+    if (CpuSupports(isa)) isas.push_back(isa);
+  }
+  return isas;
+}
+
+}  // namespace tflatency

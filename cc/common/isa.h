@@ -1,0 +1,26 @@
+// The vector instruction sets the C++ kernels (the hand-written kernel and the
+// hardware bounds) have code paths for, detected at run time with
+// __builtin_cpu_supports; no global -march is used anywhere, each path's
+// functions carry their own target attribute.
+#ifndef TFLATENCY_CC_COMMON_ISA_H_
+#define TFLATENCY_CC_COMMON_ISA_H_
+
+#include <string>
+#include <vector>
+
+namespace tflatency {
+
+// Ordered narrowest first.
+enum class Isa { kScalar, kAvx2, kAvx512 };
+
+const char* IsaName(Isa isa);  // "scalar", "avx2", "avx512"
+bool IsaFromName(const std::string& name, Isa* isa);
+// What each path's code may use: avx512 = AVX-512F and DQ, AVX2 and FMA;
+// avx2 = AVX2 and FMA; scalar (portable C++) always.
+bool CpuSupports(Isa isa);
+Isa BestIsa();                     // the widest this CPU supports
+std::vector<Isa> SupportedIsas();  // narrowest first
+
+}  // namespace tflatency
+
+#endif  // TFLATENCY_CC_COMMON_ISA_H_

@@ -1,0 +1,222 @@
+// Loading and packing of the hand-written kernel (see rnn.h); the layout
+// is described in rnn_plan.h, the hot loops live in rnn_kernel_impl.h.
+#include "cc/hand/rnn.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tflatency {
+namespace {
+
+constexpr int64_t kAlignFloats = 16;  // 64 bytes
+constexpr int kMaxThreads = 64;
+
+int64_t RoundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+bool SelectIsa(Isa isa, hand::Geometry* geometry, hand::RunFn* run) {
+  switch (isa) {
+    case Isa::kAvx512:
+      *geometry = hand::Avx512Geometry();
+      *run = hand::RunAvx512;
+      return true;
+    case Isa::kAvx2:
+      *geometry = hand::Avx2Geometry();
+      *run = hand::RunAvx2;
+      return true;
+    case Isa::kScalar:
+      *geometry = hand::ScalarGeometry();
+      *run = hand::RunScalar;
+      return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<HandRnn> HandRnn::Load(const std::string& prefix, const HandRnnOptions& options,
+                                       std::string* error) {
+  const HandModelFiles files = HandFilesFromPrefix(prefix);
+  HandModelConfig config;
+  *error = LoadHandModelConfig(files.info(), &config);
+  if (!error->empty()) return nullptr;
+  std::vector<float> weights;
+  *error = ReadFloatFile(files.weights(), WeightFloats(config), &weights);
+  if (!error->empty()) return nullptr;
+  return Create(config, weights, options, error);
+}
+
+std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const std::vector<float>& weights,
+                                         const HandRnnOptions& options, std::string* error) {
+  *error = CheckHandConfig(config);
+  if (!error->empty()) return nullptr;
+  if (static_cast<int64_t>(weights.size()) != WeightFloats(config)) {
+    *error = "config '" + config.name + "': " + std::to_string(weights.size()) + " weights given, expected " +
+             std::to_string(WeightFloats(config));
+    return nullptr;
+  }
+  if (options.threads < 1 || options.threads > kMaxThreads) {
+    *error = "threads must be in [1, " + std::to_string(kMaxThreads) + "], got " + std::to_string(options.threads);
+    return nullptr;
+  }
+  const Isa isa = options.isa.value_or(BestIsa());
+  if (!CpuSupports(isa)) {
+    *error = std::string("this CPU does not support the ") + IsaName(isa) + " path";
+    return nullptr;
+  }
+  std::unique_ptr<HandRnn> rnn(new HandRnn());
+  rnn->config_ = config;
+  rnn->isa_ = isa;
+  if (!SelectIsa(isa, &rnn->plan_.geometry, &rnn->run_)) {
+    *error = std::string("no kernel for ISA ") + IsaName(isa);
+    return nullptr;
+  }
+  rnn->plan_.workers = options.threads;
+  rnn->plan_.skip_zero_state_product = !options.full_first_step;
+  rnn->Pack(weights);
+  if (!rnn->packed_ || !rnn->scratch_) {
+    *error = "config '" + config.name + "': out of memory packing the weights";
+    return nullptr;
+  }
+  if (rnn->plan_.workers > 1) {
+    rnn->team_.reset(new SpinTeam(rnn->plan_.workers, {}));  // unpinned: a library leaves placement to the OS
+    rnn->plan_.barrier = hand::Barrier{&SpinTeam::BarrierThunk, rnn->team_.get()};
+  }
+  error->clear();
+  return rnn;
+}
+
+HandRnn::~HandRnn() { team_.reset(); }  // joins the helpers before the buffers go
+
+void HandRnn::Run(const float* input, float* output) {
+  if (!team_) {
+    run_(plan_, workspace_, 0, input, output);
+    return;
+  }
+  team_input_ = input;
+  team_output_ = output;
+  team_->Run(&HandRnn::TeamWork, this);
+}
+
+void HandRnn::TeamWork(void* self, int worker) {
+  HandRnn* rnn = static_cast<HandRnn*>(self);
+  rnn->run_(rnn->plan_, rnn->workspace_, worker, rnn->team_input_, rnn->team_output_);
+}
+
+void HandRnn::Pack(const std::vector<float>& weights) {
+  const HandModelConfig& c = config_;
+  const hand::Geometry geo = plan_.geometry;
+  const int64_t G = Gates(c.cell), H = c.units, L = geo.lanes;
+  const int64_t U = static_cast<int64_t>(geo.unit_vecs) * L;  // units per recurrent panel (block)
+  const int64_t Hp = RoundUp(H, U);
+  const int64_t blocks = Hp / U;
+  const int64_t cols = G * Hp;
+  const int64_t block_cols = G * U;
+  const int64_t proj_width = static_cast<int64_t>(geo.proj_vecs) * L;
+  const bool gru = c.cell == Cell::kGru;
+  // More workers than unit blocks would leave some idle: use at most `blocks`.
+  const int workers = static_cast<int>(std::min<int64_t>(plan_.workers, blocks));
+  plan_.workers = workers;
+
+  // Offsets (floats) of every array, each starting on 64 bytes: per layer the
+  // shared biases, then per worker its K and R panels (so each worker's
+  // stream is contiguous).
+  struct Offsets {
+    int64_t k_bias, r_bias_n;
+    std::vector<int64_t> k, r;
+  };
+  auto block_begin = [&](int w) { return blocks * w / workers; };
+  int64_t total = 0;
+  std::vector<Offsets> offsets(c.layers);
+  for (int64_t l = 0; l < c.layers; ++l) {
+    const int64_t d = LayerInputSize(c, l);
+    offsets[l].k_bias = total;
+    total += RoundUp(cols, kAlignFloats);
+    offsets[l].r_bias_n = total;
+    total += gru ? RoundUp(Hp, kAlignFloats) : 0;
+    for (int w = 0; w < workers; ++w) {
+      const int64_t slice_cols = (block_begin(w + 1) - block_begin(w)) * block_cols;
+      offsets[l].k.push_back(total);
+      total += RoundUp(d * slice_cols, kAlignFloats);
+      offsets[l].r.push_back(total);
+      total += RoundUp(H * slice_cols, kAlignFloats);
+    }
+  }
+  packed_floats_ = total;
+  packed_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(total) * 4)));
+  const int64_t T = c.time_steps;
+  const int64_t scratch_floats = RoundUp(T * cols, kAlignFloats) + 2 * RoundUp(T * Hp, kAlignFloats) +
+                                 2 * RoundUp(Hp, kAlignFloats);
+  scratch_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(scratch_floats) * 4)));
+  if (!packed_ || !scratch_) return;
+  float* p = packed_.get();
+  std::memset(p, 0, static_cast<size_t>(total) * 4);
+  std::memset(scratch_.get(), 0, static_cast<size_t>(scratch_floats) * 4);
+
+  slices_.resize(c.layers * workers);
+  const float* src = weights.data();
+  const int64_t passes = (T + geo.proj_rows - 1) / geo.proj_rows;
+  streamed_bytes_ = 0;
+  for (int64_t l = 0; l < c.layers; ++l) {
+    const int64_t d = LayerInputSize(c, l);
+    const float* kernel = src;
+    const float* recurrent = kernel + d * G * H;
+    const float* bias = recurrent + H * G * H;
+    const float* recurrent_bias = gru ? bias + G * H : nullptr;
+    src = bias + G * H * (gru ? 2 : 1);
+    float* k_bias = p + offsets[l].k_bias;
+    float* r_bias_n = gru ? p + offsets[l].r_bias_n : nullptr;
+
+    for (int w = 0; w < workers; ++w) {
+      const int64_t b0 = block_begin(w), b1 = block_begin(w + 1);
+      const int64_t col_begin = b0 * block_cols, col_end = b1 * block_cols;
+      float* k = p + offsets[l].k[w];
+      float* r = p + offsets[l].r[w];
+      for (int64_t g = 0; g < G; ++g) {
+        for (int64_t u = b0 * U; u < std::min(b1 * U, H); ++u) {
+          const int64_t orig = g * H + u;
+          const int64_t block = u / U;
+          const int64_t pc = block * block_cols + g * U + u % U;  // permuted column
+          // K: panels of proj_width of this slice's columns, each [d][width].
+          const int64_t col0 = col_begin + (pc - col_begin) / proj_width * proj_width;
+          const int64_t width = std::min(proj_width, col_end - col0);
+          float* k_panel = k + (col0 - col_begin) * d;
+          for (int64_t row = 0; row < d; ++row) k_panel[row * width + (pc - col0)] = kernel[row * G * H + orig];
+          // R: one panel per block of U units, each [H][G*U].
+          float* r_panel = r + (block - b0) * H * block_cols;
+          for (int64_t row = 0; row < H; ++row) {
+            r_panel[row * block_cols + (pc - block * block_cols)] = recurrent[row * G * H + orig];
+          }
+          k_bias[pc] = bias[orig] + (gru && g < 2 ? recurrent_bias[orig] : 0.0f);
+          if (gru && g == 2) r_bias_n[u] = recurrent_bias[orig];
+        }
+      }
+      slices_[l * workers + w] = hand::PackedSlice{d, b0, b1, k, k_bias, r, r_bias_n};
+    }
+    const int64_t r_passes = plan_.skip_zero_state_product ? T - 1 : T;
+    streamed_bytes_ += 4 * (passes * (d * cols + cols) + r_passes * H * cols + T * (gru ? Hp : 0));
+  }
+  streamed_bytes_ *= c.batch;
+
+  plan_.cell = c.cell;
+  plan_.layers = c.layers;
+  plan_.units = H;
+  plan_.units_padded = Hp;
+  plan_.input_size = c.input_size;
+  plan_.time_steps = T;
+  plan_.batch = c.batch;
+  plan_.gate_cols = cols;
+  plan_.slice = slices_.data();
+
+  float* s = scratch_.get();
+  workspace_.gx = s;
+  s += RoundUp(T * cols, kAlignFloats);
+  workspace_.seq[0] = s;
+  s += RoundUp(T * Hp, kAlignFloats);
+  workspace_.seq[1] = s;
+  s += RoundUp(T * Hp, kAlignFloats);
+  workspace_.c = s;
+  s += RoundUp(Hp, kAlignFloats);
+  workspace_.zeros = s;
+}
+
+}  // namespace tflatency

@@ -1,0 +1,237 @@
+// The hand-written kernel's hot loops, written once over a vector type V and
+// instantiated by each ISA file (rnn_avx512.cc, _avx2.cc, _scalar.cc), which
+// first defines HAND_TARGET (its __attribute__((target(...))), or nothing) and V:
+//   V::R                               the register type
+//   kLanes, kUnitVecs, kProjVecs, kProjRows   its hand::Geometry
+//   Load, Store, Set1, Zero, Add, Sub, Mul, Fmadd(a, b, c) = a*b + c, Div, Exp
+// Everything here has internal linkage, so no instantiation compiled for one
+// ISA can be picked by the linker for another. Layout: rnn_plan.h.
+#ifndef HAND_TARGET
+#error "define HAND_TARGET before including rnn_kernel_impl.h"
+#endif
+
+#include <cstdint>
+#include <cstring>
+
+#include "cc/hand/rnn_plan.h"
+
+namespace tflatency {
+namespace hand {
+namespace {
+
+#define HAND_INLINE HAND_TARGET inline __attribute__((always_inline))
+
+// sigmoid(x) = 1 / (1 + e^-x); accurate to a few ulp (V::Exp is ~1 ulp, the
+// division is exact-rounded).
+template <class V>
+HAND_INLINE typename V::R Sigmoid(typename V::R x) {
+  const typename V::R one = V::Set1(1.0f);
+  return V::Div(one, V::Add(one, V::Exp(V::Sub(V::Zero(), x))));
+}
+
+// tanh(x) = 1 - 2 / (e^{2x} + 1): absolute error a few 1e-8 everywhere, which
+// is what the golden tolerance (1e-5 + 1e-4 |want|) cares about near 0.
+template <class V>
+HAND_INLINE typename V::R Tanh(typename V::R x) {
+  const typename V::R one = V::Set1(1.0f);
+  const typename V::R two = V::Set1(2.0f);
+  return V::Sub(one, V::Div(two, V::Add(V::Exp(V::Add(x, x)), one)));
+}
+
+// gx[r][0..NV*L) = bias + x_r * K_panel for RB rows; the panel is [d][width].
+template <class V, int RB, int NV>
+HAND_TARGET void ProjectPanel(const float* w, int64_t width, int64_t d, const float* x, int64_t x_stride,
+                              const float* bias, float* gx, int64_t gx_stride) {
+  constexpr int L = V::kLanes;
+  typename V::R acc[RB][NV];
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v) {
+    const typename V::R b = V::Load(bias + v * L);
+#pragma GCC unroll 4
+    for (int r = 0; r < RB; ++r) acc[r][v] = b;
+  }
+#pragma GCC unroll 2
+  for (int64_t k = 0; k < d; ++k) {
+    typename V::R xb[RB];
+#pragma GCC unroll 4
+    for (int r = 0; r < RB; ++r) xb[r] = V::Set1(x[r * x_stride + k]);
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      const typename V::R wv = V::Load(w + v * L);
+#pragma GCC unroll 4
+      for (int r = 0; r < RB; ++r) acc[r][v] = V::Fmadd(wv, xb[r], acc[r][v]);
+    }
+    w += width;
+  }
+#pragma GCC unroll 4
+  for (int r = 0; r < RB; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) V::Store(gx + r * gx_stride + v * L, acc[r][v]);
+  }
+}
+
+template <class V, int RB, int NV>
+HAND_INLINE void ProjectPanelNv(int nv, const float* w, int64_t width, int64_t d, const float* x,
+                                int64_t x_stride, const float* bias, float* gx, int64_t gx_stride) {
+  if constexpr (NV >= 1) {
+    if (nv == NV) return ProjectPanel<V, RB, NV>(w, width, d, x, x_stride, bias, gx, gx_stride);
+    ProjectPanelNv<V, RB, NV - 1>(nv, w, width, d, x, x_stride, bias, gx, gx_stride);
+  }
+}
+
+template <class V, int RB>
+HAND_INLINE void ProjectRows(int rb, int nv, const float* w, int64_t width, int64_t d, const float* x,
+                             int64_t x_stride, const float* bias, float* gx, int64_t gx_stride) {
+  if constexpr (RB >= 1) {
+    if (rb == RB) return ProjectPanelNv<V, RB, V::kProjVecs>(nv, w, width, d, x, x_stride, bias, gx, gx_stride);
+    ProjectRows<V, RB - 1>(rb, nv, w, width, d, x, x_stride, bias, gx, gx_stride);
+  }
+}
+
+// gx[t] = x_t * K + bias for every time step, over one slice's columns.
+template <class V>
+HAND_TARGET void Project(const Plan& plan, const PackedSlice& slice, const float* x, int64_t x_stride, float* gx) {
+  constexpr int L = V::kLanes;
+  const int64_t block_cols = (plan.gate_cols / plan.units_padded) * V::kUnitVecs * L;  // G*U
+  const int64_t col_begin = slice.block_begin * block_cols, col_end = slice.block_end * block_cols;
+  const int64_t cols = plan.gate_cols, d = slice.input;
+  for (int64_t t0 = 0; t0 < plan.time_steps; t0 += V::kProjRows) {
+    const int rb = static_cast<int>(plan.time_steps - t0 < V::kProjRows ? plan.time_steps - t0 : V::kProjRows);
+    const float* w = slice.k_panels;
+    for (int64_t col0 = col_begin; col0 < col_end; col0 += V::kProjVecs * L) {
+      const int64_t width = col_end - col0 < V::kProjVecs * L ? col_end - col0 : V::kProjVecs * L;
+      ProjectRows<V, V::kProjRows>(rb, static_cast<int>(width / L), w, width, d, x + t0 * x_stride, x_stride,
+                                   slice.k_bias + col0, gx + t0 * cols + col0, cols);
+      w += width * d;
+    }
+  }
+}
+
+// acc[0..N) += h * panel, the panel [h_rows][N vectors] streamed front to back;
+// returns where the next panel starts.
+template <class V, int N>
+HAND_INLINE const float* AccumulateRecurrent(typename V::R* acc, const float* w, const float* h, int64_t h_rows) {
+#pragma GCC unroll 2
+  for (int64_t k = 0; k < h_rows; ++k) {
+    const typename V::R hk = V::Set1(h[k]);
+#pragma GCC unroll 16
+    for (int v = 0; v < N; ++v) acc[v] = V::Fmadd(V::Load(w + v * V::kLanes), hk, acc[v]);
+    w += N * V::kLanes;
+  }
+  return w;
+}
+
+// One LSTM step over a slice: for every block of U = M*L units, acc = gx_t +
+// h_prev * R, then c = sig(f) c + sig(i) tanh(g), h = sig(o) tanh(c).
+// kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
+template <class V, bool kZeroState>
+HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
+                          float* c, float* h_out) {
+  constexpr int L = V::kLanes, M = V::kUnitVecs, G = 4, W = G * M * L;
+  [[maybe_unused]] const int64_t h_rows = plan.units;
+  [[maybe_unused]] const float* w = slice.r_panels;
+  gx_t += slice.block_begin * W;
+  for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
+    typename V::R acc[G * M];
+#pragma GCC unroll 16
+    for (int v = 0; v < G * M; ++v) acc[v] = V::Load(gx_t + v * L);
+    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows);
+#pragma GCC unroll 4
+    for (int m = 0; m < M; ++m) {
+      const typename V::R i = Sigmoid<V>(acc[0 * M + m]);
+      const typename V::R f = Sigmoid<V>(acc[1 * M + m]);
+      const typename V::R g = Tanh<V>(acc[2 * M + m]);
+      const typename V::R o = Sigmoid<V>(acc[3 * M + m]);
+      const typename V::R cn = V::Fmadd(f, V::Load(c + u0 + m * L), V::Mul(i, g));
+      V::Store(c + u0 + m * L, cn);
+      V::Store(h_out + u0 + m * L, V::Mul(o, Tanh<V>(cn)));
+    }
+    gx_t += W;
+  }
+}
+
+// One GRU step (reset_after) over a slice: acc_z, acc_r = gx_t (input and
+// recurrent bias folded in) + h_prev * R_zr; acc_n = rb_n + h_prev * R_n;
+// z = sig(acc_z), r = sig(acc_r), n = tanh(gx_n + r acc_n), h = n + z (h_prev - n).
+// kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
+template <class V, bool kZeroState>
+HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
+                         float* h_out) {
+  constexpr int L = V::kLanes, M = V::kUnitVecs, G = 3, W = G * M * L;
+  [[maybe_unused]] const int64_t h_rows = plan.units;
+  [[maybe_unused]] const float* w = slice.r_panels;
+  gx_t += slice.block_begin * W;
+  for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
+    typename V::R acc[G * M];
+#pragma GCC unroll 16
+    for (int v = 0; v < 2 * M; ++v) acc[v] = V::Load(gx_t + v * L);
+#pragma GCC unroll 4
+    for (int m = 0; m < M; ++m) acc[2 * M + m] = V::Load(slice.r_bias_n + u0 + m * L);
+    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows);
+#pragma GCC unroll 4
+    for (int m = 0; m < M; ++m) {
+      const typename V::R z = Sigmoid<V>(acc[0 * M + m]);
+      const typename V::R r = Sigmoid<V>(acc[1 * M + m]);
+      const typename V::R n = Tanh<V>(V::Fmadd(r, acc[2 * M + m], V::Load(gx_t + (2 * M + m) * L)));
+      const typename V::R hp = V::Load(h_prev + u0 + m * L);
+      V::Store(h_out + u0 + m * L, V::Fmadd(z, V::Sub(hp, n), n));
+    }
+    gx_t += W;
+  }
+}
+
+// One worker's share of one inference; worker 0 also copies out the result.
+template <class V>
+HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output) {
+  const int64_t T = plan.time_steps, H = plan.units, Hp = plan.units_padded;
+  const bool team = plan.workers > 1;
+  for (int64_t b = 0; b < plan.batch; ++b) {
+    const float* x = input + b * T * plan.input_size;
+    int64_t x_stride = plan.input_size;
+    for (int64_t l = 0; l < plan.layers; ++l) {
+      const PackedSlice& slice = plan.slice[l * plan.workers + worker];
+      Project<V>(plan, slice, x, x_stride, ws.gx);
+      float* seq = ws.seq[l & 1];
+      const float* h_prev = ws.zeros;
+      const int64_t u_begin = slice.block_begin * V::kUnitVecs * V::kLanes;
+      const int64_t u_end = slice.block_end * V::kUnitVecs * V::kLanes;
+      if (plan.cell == Cell::kLstm) std::memset(ws.c + u_begin, 0, sizeof(float) * (u_end - u_begin));
+      for (int64_t t = 0; t < T; ++t) {
+        const float* gx_t = ws.gx + t * plan.gate_cols;
+        const bool zero_state = t == 0 && plan.skip_zero_state_product;
+        float* h_t = seq + t * Hp;
+        if (plan.cell == Cell::kLstm) {
+          if (zero_state) {
+            LstmStep<V, true>(plan, slice, gx_t, h_prev, ws.c, h_t);
+          } else {
+            LstmStep<V, false>(plan, slice, gx_t, h_prev, ws.c, h_t);
+          }
+        } else if (zero_state) {
+          GruStep<V, true>(plan, slice, gx_t, h_prev, h_t);
+        } else {
+          GruStep<V, false>(plan, slice, gx_t, h_prev, h_t);
+        }
+        if (team) plan.barrier.wait(plan.barrier.context, worker);  // all of h_t is written
+        h_prev = seq + t * Hp;
+      }
+      x = seq;
+      x_stride = Hp;
+    }
+    if (worker == 0) {
+      for (int64_t t = 0; t < T; ++t) std::memcpy(output + (b * T + t) * H, x + t * Hp, sizeof(float) * H);
+    }
+    // The next batch row overwrites the sequence buffers worker 0 just read.
+    if (team && b + 1 < plan.batch) plan.barrier.wait(plan.barrier.context, worker);
+  }
+}
+
+template <class V>
+Geometry GeometryOf() {
+  return Geometry{V::kLanes, V::kUnitVecs, V::kProjVecs, V::kProjRows};
+}
+
+#undef HAND_INLINE
+
+}  // namespace
+}  // namespace hand
+}  // namespace tflatency

@@ -1,0 +1,99 @@
+// Internal to the hand-written kernel: the packed weight layout ("plan") that
+// rnn.cc builds at load time and the per-ISA kernels (rnn_avx512.cc,
+// rnn_avx2.cc, rnn_scalar.cc) stream at run time.
+//
+// Columns. Each layer's G*H gate columns (G = 4 for LSTM i,f,g,o; 3 for GRU
+// z,r,n) are padded to H' (a multiple of U = unit_vecs * lanes units) and
+// permuted so that a block of U units owns G*unit_vecs consecutive vectors,
+// gate-major: [gate 0 units u..u+U) | gate 1 ... | gate G-1 ...]. A recurrent
+// panel then ends with every gate of its U units in registers, and the cell
+// update happens right there, with no gate buffer.
+//
+// Per layer, per inference:
+//   projection  gx[t] = x_t * K + bias for all time steps at once (the inputs of
+//               a layer are all known before it starts), so K is streamed once
+//               for up to proj_rows steps. K is stored in panels of proj_vecs
+//               vectors of the permuted columns, each panel row-major [D][width].
+//   recurrence  for each step t: per block of U units, acc = gx[t] (GRU n gate:
+//               the recurrent bias) + h_{t-1} * R, then the cell update. R is
+//               stored as H'/U panels, each row-major [H][G*U]: streamed once per
+//               step, front to back. Step 0 skips the product: h_{-1} is the
+//               model's zero initial state (unless the plan asks for it, to
+//               measure what the shortcut saves).
+//
+// Workers. With W workers (threads), each owns a contiguous range of unit
+// blocks ("slice") in every layer, with its own copy of that range's K and R
+// panels, so each core streams only its share. Workers meet at a barrier after
+// every time step (the next step, and the next layer, read all of h).
+#ifndef TFLATENCY_CC_HAND_RNN_PLAN_H_
+#define TFLATENCY_CC_HAND_RNN_PLAN_H_
+
+#include <cstdint>
+
+#include "cc/common/rnn_shape.h"
+
+namespace tflatency {
+namespace hand {
+
+// Vector geometry of one ISA's kernels (compile-time constants there).
+struct Geometry {
+  int lanes;      // floats per vector
+  int unit_vecs;  // vectors of units per recurrent panel (U = unit_vecs * lanes)
+  int proj_vecs;  // vectors per projection panel
+  int proj_rows;  // time steps one projection pass handles (register budget)
+};
+
+// One worker's share of one layer: unit blocks [block_begin, block_end), i.e.
+// permuted columns [block_begin * G*U, block_end * G*U).
+struct PackedSlice {
+  int64_t input;                     // D: rows of K
+  int64_t block_begin, block_end;    // recurrent panels (blocks of U units)
+  const float* k_panels;  // projection panels over this slice's columns
+  const float* k_bias;    // [G*H'] permuted, whole layer: LSTM bias; GRU bias (+ recurrent bias for z, r)
+  const float* r_panels;  // this slice's recurrent panels, [H][G*U] each
+  const float* r_bias_n;  // GRU: recurrent bias of the n gate, [H'] unit order, whole layer; LSTM: null
+};
+
+// Called by each worker after every time step; returns when all have arrived.
+struct Barrier {
+  void (*wait)(void* context, int worker);
+  void* context;
+};
+
+struct Plan {
+  Cell cell;
+  int64_t layers, units, units_padded, input_size, time_steps, batch;
+  int64_t gate_cols;  // G * H'
+  Geometry geometry;
+  int workers;
+  bool skip_zero_state_product;  // step 0: acc = gx[0], no h_{-1} * R (h_{-1} = 0)
+  const PackedSlice* slice;  // [layers][workers]
+  Barrier barrier;           // unused with one worker
+};
+
+// Scratch for Run, allocated once at load time, shared by the workers (each
+// writes only its own columns / units); all 64-byte aligned.
+struct Workspace {
+  float* gx;       // [time_steps][gate_cols]
+  float* seq[2];   // [time_steps][H'] each: a layer's h sequence (ping-pong)
+  float* c;        // [H'] LSTM cell state
+  float* zeros;    // [H'] h_{-1}
+};
+
+// One worker's share of one inference over all batch rows: input
+// [batch][T][D0]; worker 0 also writes output [batch][T][H].
+using RunFn = void (*)(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
+
+// Each ISA file exports its geometry and run function. The AVX ones may be
+// called only when cc/common/isa.h says the CPU supports them.
+Geometry Avx512Geometry();
+void RunAvx512(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
+Geometry Avx2Geometry();
+void RunAvx2(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
+Geometry ScalarGeometry();
+void RunScalar(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
+
+}  // namespace hand
+}  // namespace tflatency
+
+#endif  // TFLATENCY_CC_HAND_RNN_PLAN_H_
