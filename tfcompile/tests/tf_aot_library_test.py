@@ -1,4 +1,4 @@
-"""Tests what tf_aot_library generates: headers and mains, and a benchmark that checks before it times.
+"""Tests what tf_aot_library generates: headers and mains from its templates, and a benchmark that checks before it times.
 
 Arguments: the gru_3layer_aot_benchmark binary, the two generated headers, the
 generated test main.
