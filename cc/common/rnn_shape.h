@@ -1,6 +1,8 @@
 // The shape of a stacked recurrent model (LSTM or GRU) and every count derived
 // from it, for the hand-written kernel (cc/hand) and the hardware bounds
-// (cc/bound). The same counts as python/tflatency/model_config.py.
+// (cc/bound). The same counts as python/tflatency/model_config.py;
+// rnn_counts_test checks both against each other on every config in configs/
+// and on odd shapes, and Gates/BiasVectors against python/tflatency/rnn_cells.json.
 // There is no default model here: a shape comes from a model config (flags or
 // an exported model's _info.json).
 #ifndef TFLATENCY_CC_COMMON_RNN_SHAPE_H_

@@ -80,6 +80,15 @@ def fma_count(config: ModelConfig) -> int:
     return per_step * config.time_steps * config.batch
 
 
+def needed_fma_count(config: ModelConfig) -> int:
+    """The FMAs any algorithm needs: fma_count without step 0's recurrent products.
+
+    The initial state is zero, so step 0's h_{-1} x recurrent_kernel (batch x
+    gates*units*units per layer) adds nothing; bound/fma_peak times these.
+    """
+    return fma_count(config) - config.layers * config.gates * config.units * config.units * config.batch
+
+
 _INT_FIELDS = ("layers", "units", "input_size", "time_steps", "batch")
 
 
