@@ -16,7 +16,9 @@
 //   {"name", "program", "clock", "count", "warmup", "timer_overhead_ns", "load_ms",
 //    "first_inference_us", "peak_rss_mb", "peak_rss_before_mb", "rss_growth_mb",
 //    "golden_check", "samples_ns": [...]}
-// MB are 2^20 bytes. The Python side is python/tflatency/per_call.py (same file).
+// MB are 2^20 bytes. Every field's JSON type: per_call_schema.json beside this
+// file, which per_call_schema_test checks this writer and the Python one
+// (python/tflatency/per_call.py) against.
 //
 // A program adds Flags to its FlagParser, registers a Loader per case
 // (per_call::Register) and, when Flags::enabled(), returns

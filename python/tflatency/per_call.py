@@ -20,7 +20,9 @@ and writes JSON atomically (a temporary file in FILE's folder, then rename):
    "first_inference_us", "peak_rss_mb", "peak_rss_before_mb", "rss_growth_mb",
    "golden_check", "samples_ns": [...]}
 
-MB are 2^20 bytes. The C++ programs write the same file (cc/harness/per_call.h).
+MB are 2^20 bytes. The C++ programs write the same file (cc/harness/per_call.h); every
+field's JSON type: cc/harness/per_call_schema.json, which per_call_schema_test checks
+both writers against.
 The garbage collector stays on: a real-time caller in Python lives with it.
 
 A program calls `enabled()` after parsing its flags and, if set, returns
