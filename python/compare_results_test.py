@@ -127,7 +127,7 @@ class CompareFixturesTest(absltest.TestCase):
         self.assertEqual(failed, expected_failed)
         self.assertIsNone(self.paths["cpp_api/inline/rnn"]["ratio"])
         self.assertEqual(self.result["counts"], {"slower": 1, "faster": 1, "same": 14, "too few repetitions": 1,
-                                                 "added": 1, "removed": 1, "FAILED": 4})
+                                                 "added": 1, "removed": 1, "n/a": 0, "FAILED": 4})
 
     def test_markdown_lists_every_kind_of_row(self):
         text = compare.render(self.result)

@@ -128,6 +128,35 @@ class PerCallMarkdownTest(absltest.TestCase):
         self.assertNotIn("tail.png", text)
 
 
+class UserModelMarkdownTest(absltest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        summary = summary_lib.build(load.load_folder(os.path.join(TESTDATA, "results_user_model")))
+        cls.text = markdown.render(summary)
+
+    def test_model_section_names_the_model(self):
+        self.assertIn("## Model", self.text)
+        self.assertIn("| Model | mlp (keras: /home/user/models/mlp.keras) |", self.text)
+        self.assertIn("| Inputs | `features` float32[1, 64] |", self.text)
+        self.assertIn("| Outputs | `output_0` float32[1, 10] (atol 1e-05, rtol 0.0001) |", self.text)
+        self.assertIn("| FMA count | 25,856 (XLA HLO (dots and convolutions)) |", self.text)
+        self.assertIn("| Weight bytes | 104,488 (the variables the signature reads) |", self.text)
+        self.assertIn("the leading dimension of `features` was dynamic and is set to 1", self.text)
+
+    def test_not_applicable_rows_and_counts(self):
+        self.assertIn("| python/eager/model | n/a | eager re-runs a model config's RNN", self.text)
+        self.assertIn("(0 FAILED, 4 n/a)", self.text)
+        self.assertIn("### Your model's inference", self.text)
+
+    def test_decomposition_and_order_use_the_model_paths(self):
+        self.assertIn("## Where the time goes (python/signature/model = ", self.text)
+        self.assertIn("on the model's medians: **holds**", self.text)
+        self.assertNotIn("hand kernel", self.text)
+        self.assertNotIn("Original figures", self.text)
+
+
 class PlotTest(absltest.TestCase):
 
     def test_tail_png(self):

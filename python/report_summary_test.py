@@ -17,8 +17,8 @@ PATH_FIELDS = {"name", "group", "kind", "status", "reason", "median_us", "min_us
 PER_CALL_FIELDS = {"status", "reason", "count", "warmup", "p50_us", "p90_us", "p99_us", "p999_us", "max_us",
                    "p99_over_p50", "jitter", "timer_overhead_ns", "load_ms", "first_inference_us", "peak_rss_mb",
                    "rss_growth_mb", "possible_leak", "source_file"}
-TOP_FIELDS = {"schema_version", "context", "lower_bound_us", "lower_bound_source", "best_aot_rnn", "paths",
-              "decomposition", "order_check", "targets", "originals", "warnings", "problems"}
+TOP_FIELDS = {"schema_version", "context", "lower_bound_us", "lower_bound_source", "best_aot_rnn", "main_kind",
+              "best_aot", "paths", "decomposition", "order_check", "targets", "originals", "warnings", "problems"}
 
 
 def rows(name, times_us, file_name="bench.json"):
@@ -214,6 +214,76 @@ class PerCallFixtureTest(absltest.TestCase):
         haswell = paths["aot/haswell/rnn"]["per_call"]
         self.assertEqual((haswell["status"], haswell["count"], haswell["p50_us"], haswell["load_ms"]),
                          ("ok", 2, 1.5, None))
+
+
+class UserModelFixtureTest(absltest.TestCase):
+    """A user's model (scripts/bench --keras): kind `model`, n/a rows, no RNN-only figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.folder = os.path.join(TESTDATA, "results_user_model")
+        cls.summary = summary_lib.build(load.load_folder(cls.folder))
+        cls.paths = {p["name"]: p for p in cls.summary["paths"]}
+
+    def test_not_applicable_rows_have_their_reason_and_no_numbers(self):
+        eager = self.paths["python/eager/model"]
+        self.assertEqual(eager["status"], "n/a")
+        self.assertIn("no such re-implementation", eager["reason"])
+        self.assertIsNone(eager["median_us"])
+        self.assertEqual(eager["source_file"], "not_applicable.json")
+        self.assertEqual(sum(p["status"] == "n/a" for p in self.summary["paths"]), 4)
+        self.assertFalse(any(p["status"] == "FAILED" for p in self.summary["paths"]))
+
+    def test_the_model_kind_drives_the_figures(self):
+        self.assertEqual(self.summary["main_kind"], "model")
+        self.assertEqual(self.summary["best_aot"], "aot/znver3_tuned/model")
+        self.assertIsNone(self.summary["best_aot_rnn"])
+        self.assertIsNotNone(self.paths["aot/znver3/model"]["ratio_to_bound"])
+        items = {i["key"]: i for i in self.summary["decomposition"]}
+        self.assertEqual(items["python_beyond_cpp"]["formula"],
+                         "python/signature/model - cpp_api/default_threads/model")
+        self.assertAlmostEqual(items["python_beyond_cpp"]["us"], 65.0, delta=3.0)
+        self.assertEqual(self.summary["order_check"]["status"], "holds")
+
+    def test_rnn_only_figures_are_left_out(self):
+        self.assertEqual(self.summary["originals"], [])
+        self.assertTrue(all(p["original_us"] is None for p in self.summary["paths"]))
+        keys = [i["key"] for i in self.summary["targets"]["items"]]
+        self.assertFalse([k for k in keys if k.startswith("hand_")], keys)
+        vs_peer = {i["key"]: i for i in self.summary["targets"]["items"]}["compiled_aot_vs_peer"]
+        self.assertEqual(vs_peer["formula"], "tflite/interpreter/one_thread/model / python_compiled/aot/model")
+        self.assertAlmostEqual(vs_peer["value"], 2.0, delta=0.1)
+
+    def test_measured_path_listed_not_applicable_keeps_its_times_with_a_warning(self):
+        inputs = load.load_folder(self.folder)
+        inputs.not_applicable.append(load.NotApplicable("aot/znver3/model", "said by mistake"))
+        summary = summary_lib.build(inputs)
+        path = {p["name"]: p for p in summary["paths"]}["aot/znver3/model"]
+        self.assertEqual(path["status"], "ok")
+        self.assertIn("not_applicable_but_measured", [w["code"] for w in summary["warnings"]])
+
+    def test_unknown_fma_count_with_a_reason_is_not_a_problem(self):
+        work = self.create_tempdir().full_path
+        for name in os.listdir(self.folder):
+            with open(os.path.join(self.folder, name), encoding="utf-8") as f:
+                data = json.load(f)
+            if name == "context.json":
+                data.update(fma_count=None, fma_reason="XLA cannot compile op SegmentSum (no XLA CPU kernel)")
+            with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+                json.dump(data, f)
+        summary = summary_lib.build(load.load_folder(work))
+        self.assertEqual(summary["problems"], [])
+
+    def test_unusable_not_applicable_file_is_a_problem(self):
+        work = self.create_tempdir().full_path
+        with open(os.path.join(work, "python.json"), "w", encoding="utf-8") as out, \
+                open(os.path.join(self.folder, "python.json"), encoding="utf-8") as src:
+            out.write(src.read())
+        with open(os.path.join(work, "not_applicable.json"), "w", encoding="utf-8") as f:
+            json.dump([{"name": "hand/avx2/model"}, "junk"], f)
+        problems = load.load_folder(work).problems
+        self.assertEqual([p.file for p in problems if p.file == "not_applicable.json"], ["not_applicable.json"] * 2)
 
 
 class DecompositionTest(absltest.TestCase):

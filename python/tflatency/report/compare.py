@@ -10,8 +10,8 @@ A path present in both folders and ok in both gets a verdict:
   "slower" / "faster"  p < alpha and |B/A - 1| > threshold,
   "same"               otherwise,
   "too few repetitions" either side has < MIN_REPETITIONS (the U test needs them).
-Other paths are "added" (only in B), "removed" (only in A) or "FAILED" (FAILED
-in A, B or both; `failed_in` says which). compare.json's fields: SCHEMA.md.
+Other paths are "added" (only in B), "removed" (only in A), "n/a" (cannot apply
+to the model in A or B) or "FAILED" (FAILED in A, B or both; `failed_in` says which). compare.json's fields: SCHEMA.md.
 """
 
 import math
@@ -28,7 +28,7 @@ MIN_REPETITIONS = 3
 DEFAULT_ALPHA = 0.05
 DEFAULT_THRESHOLD = 0.05  # fraction: 0.05 = 5%
 
-VERDICTS = ("slower", "faster", "same", "too few repetitions", "added", "removed", "FAILED")
+VERDICTS = ("slower", "faster", "same", "too few repetitions", "added", "removed", "n/a", "FAILED")
 
 # Context fields shown side by side (packages are added one row per package).
 CONTEXT_FIELDS = ("host", "cpu_model", "cores", "pinned_cpu", "tf_version", "tf_git_version", "tf_location",
@@ -76,7 +76,7 @@ def _compare_path(name, a, b, alpha, threshold):
     pa, pb = a.paths.get(name), b.paths.get(name)
     ta, tb = a.times.get(name, []), b.times.get(name, [])
     some = pa or pb
-    failed_in = [side for side, p in (("A", pa), ("B", pb)) if p is not None and p["status"] != "ok"]
+    failed_in = [side for side, p in (("A", pa), ("B", pb)) if p is not None and p["status"] == "FAILED"]
     row = {"name": name, "group": some["group"], "kind": some["kind"], "verdict": None, "failed_in": failed_in,
            "a": _side_cell(pa, ta), "b": _side_cell(pb, tb), "ratio": None, "change": None, "p_value": None,
            "u_test_can_flag": None}
@@ -85,6 +85,9 @@ def _compare_path(name, a, b, alpha, threshold):
         return row
     if row["failed_in"]:
         row["verdict"] = "FAILED"
+        return row
+    if summary_lib.NOT_APPLICABLE in (pa["status"], pb["status"]):
+        row["verdict"] = "n/a"
         return row
     row["ratio"] = pb["median_us"] / pa["median_us"]
     row["change"] = row["ratio"] - 1.0
@@ -162,6 +165,8 @@ def _p(value):
 def _median_cell(cell):
     if cell is None:
         return "-"
+    if cell["status"] == summary_lib.NOT_APPLICABLE:
+        return "n/a"
     if cell["status"] != "ok":
         return "**FAILED**"
     return fmt.us(cell["median_us"])

@@ -3,8 +3,10 @@
 Both work on the medians of summary.json's path rows. The decomposition's
 "additive" items telescope, so they sum to the Python signature call:
 
-  python/signature/rnn = (Python beyond C++) + (C++ API over AOT)
-                         + (AOT over the lower bound) + (lower bound)
+  python/signature/<kind> = (Python beyond C++) + (C++ API over AOT)
+                            + (AOT over the lower bound) + (lower bound)
+
+(<kind>: rnn for a configured RNN, model for a user's model.)
 
 The other items cut across those: the cost of any TF call from Python (the
 trivial tf.function) and the C++ API's thread pool (default threads - inline).
@@ -15,12 +17,25 @@ import operator
 
 from tflatency.report import fmt
 
-SIGNATURE = "python/signature/rnn"
-CPP_API = "cpp_api/default_threads/rnn"
-CPP_API_INLINE = "cpp_api/inline/rnn"
 PYTHON_TRIVIAL = "python/tf_function/trivial"
-PYTHON_COMPILED = "python_compiled/aot/rnn"
 LOWER_BOUND = "lower bound"
+
+
+def signature(kind):
+    """The Python signature call of the model (kind `rnn`, or `model` for a user's)."""
+    return f"python/signature/{kind}"
+
+
+def cpp_api(kind):
+    return f"cpp_api/default_threads/{kind}"
+
+
+def cpp_api_inline(kind):
+    return f"cpp_api/inline/{kind}"
+
+
+def python_compiled(kind):
+    return f"python_compiled/aot/{kind}"
 
 
 def is_ok(path):
@@ -42,10 +57,11 @@ def best_ok(paths, group, kind):
 class _Medians:
     """Median lookup that remembers why an input was unavailable."""
 
-    def __init__(self, paths, lower_bound_us, best_aot_rnn):
+    def __init__(self, paths, lower_bound_us, best_aot, kind):
         self._by_name = {p["name"]: p for p in paths}
         self.lower_bound_us = lower_bound_us
-        self.best_aot_rnn = best_aot_rnn
+        self.best_aot = best_aot
+        self.kind = kind
 
     def get(self, name):
         """(median us, None) or (None, why)."""
@@ -54,12 +70,12 @@ class _Medians:
                 return None, "no ok bound/fma_peak or bound/weight_stream"
             return self.lower_bound_us, None
         if name is None:
-            return None, "no ok aot rnn path"
+            return None, f"no ok aot {self.kind} path"
         path = self._by_name.get(name)
         if path is None:
             return None, f"{name} missing"
         if path["status"] != "ok" or path["median_us"] is None:
-            return None, f"{name} FAILED"
+            return None, f"{name} {path['status']}"
         return path["median_us"], None
 
     def all(self, *names):
@@ -76,12 +92,12 @@ def _item(key, label, formula, inputs, additive, medians, combine, total, relati
     relative, _ = medians.get(relative_to) if relative_to else (None, None)
     note = f"skipped: {why}" if why else None
     if us is not None and not total:
-        note = f"share unknown: {SIGNATURE} not measured"
+        note = f"share unknown: {signature(medians.kind)} not measured"
     return {
         "key": key,
         "label": label,
         "formula": formula,
-        "inputs": [name if name is not None else "best aot rnn" for name in inputs],
+        "inputs": [name if name is not None else f"best aot {medians.kind}" for name in inputs],
         "additive": additive,
         "us": us,
         "share_of_total": share,
@@ -91,49 +107,50 @@ def _item(key, label, formula, inputs, additive, medians, combine, total, relati
     }
 
 
-def decompose(paths, lower_bound_us, lower_bound_source, best_aot_rnn, aot_target_cpu=None):
-    """summary.json's "decomposition" list (see SCHEMA.md).
+def decompose(paths, lower_bound_us, lower_bound_source, best_aot, aot_target_cpu=None, kind="rnn"):
+    """summary.json's "decomposition" list (see SCHEMA.md) for the paths of `kind`.
 
     `aot_target_cpu` names the AOT build the Python extension wraps, so its
     Python-over-C++ cost compares like with like.
     """
-    medians = _Medians(paths, lower_bound_us, best_aot_rnn)
-    total, _ = medians.get(SIGNATURE)
-    aot = best_aot_rnn or "best aot rnn"
+    sig, api, inline, compiled = signature(kind), cpp_api(kind), cpp_api_inline(kind), python_compiled(kind)
+    medians = _Medians(paths, lower_bound_us, best_aot, kind)
+    total, _ = medians.get(sig)
+    aot = best_aot or f"best aot {kind}"
     bound = "max(bound/fma_peak, bound/weight_stream)" + (
         f" = bound/{lower_bound_source}" if lower_bound_source else "")
     minus, same = operator.sub, lambda value: value
-    compiled_aot = f"aot/{aot_target_cpu}/rnn" if aot_target_cpu else best_aot_rnn
+    compiled_aot = f"aot/{aot_target_cpu}/{kind}" if aot_target_cpu else best_aot
     return [
-        _item("python_beyond_cpp", "Python beyond C++", f"{SIGNATURE} - {CPP_API}",
-              [SIGNATURE, CPP_API], True, medians, minus, total),
-        _item("cpp_api_over_aot", "C++ API over AOT", f"{CPP_API} - {aot}",
-              [CPP_API, best_aot_rnn], True, medians, minus, total),
+        _item("python_beyond_cpp", "Python beyond C++", f"{sig} - {api}",
+              [sig, api], True, medians, minus, total),
+        _item("cpp_api_over_aot", "C++ API over AOT", f"{api} - {aot}",
+              [api, best_aot], True, medians, minus, total),
         _item("aot_over_bound", "AOT over the lower bound", f"{aot} - lower bound",
-              [best_aot_rnn, LOWER_BOUND], True, medians, minus, total),
+              [best_aot, LOWER_BOUND], True, medians, minus, total),
         _item("lower_bound", "Hardware lower bound", bound,
               [LOWER_BOUND], True, medians, same, total),
         _item("python_call_overhead", "Python call overhead (any TF call)", PYTHON_TRIVIAL,
               [PYTHON_TRIVIAL], False, medians, same, total),
-        _item("thread_pool", "C++ thread pool", f"{CPP_API} - {CPP_API_INLINE}",
-              [CPP_API, CPP_API_INLINE], False, medians, minus, total, relative_to=CPP_API),
-        _item("python_over_cpp_tf", "Python over C++, TensorFlow runtime", f"{SIGNATURE} - {CPP_API}",
-              [SIGNATURE, CPP_API], False, medians, minus, total),
+        _item("thread_pool", "C++ thread pool", f"{api} - {inline}",
+              [api, inline], False, medians, minus, total, relative_to=api),
+        _item("python_over_cpp_tf", "Python over C++, TensorFlow runtime", f"{sig} - {api}",
+              [sig, api], False, medians, minus, total),
         _item("python_over_cpp_compiled", "Python over C++, compiled model (python_compiled)",
-              f"{PYTHON_COMPILED} - {compiled_aot}", [PYTHON_COMPILED, compiled_aot], False, medians, minus,
-              total, relative_to=PYTHON_COMPILED),
+              f"{compiled} - {compiled_aot}", [compiled, compiled_aot], False, medians, minus,
+              total, relative_to=compiled),
     ]
 
 
-def order_check(paths, lower_bound_us, lower_bound_source, best_aot_rnn):
-    """Checks python > cpp_api > aot > lower bound on the RNN medians.
+def order_check(paths, lower_bound_us, lower_bound_source, best_aot, kind="rnn"):
+    """Checks python > cpp_api > aot > lower bound on the medians of the model's paths (`kind`).
 
     Returns {"status": "holds"|"violated"|"not checked", "chain": [...],
     "violations": [...], "missing": [...]}; missing steps are skipped and the
     neighbours around them compared directly.
     """
-    medians = _Medians(paths, lower_bound_us, best_aot_rnn)
-    steps = [("python", SIGNATURE), ("cpp_api", CPP_API), ("aot", best_aot_rnn),
+    medians = _Medians(paths, lower_bound_us, best_aot, kind)
+    steps = [("python", signature(kind)), ("cpp_api", cpp_api(kind)), ("aot", best_aot),
              ("lower bound", LOWER_BOUND)]
     chain, missing = [], []
     for label, name in steps:

@@ -1,6 +1,7 @@
 """Reads and validates a results folder: context.json, failures.json, benchmark JSON, per-call JSON.
 
-Every *.json in the folder except context.json, failures.json, our own
+Every *.json in the folder except context.json, failures.json,
+not_applicable.json (paths that cannot apply to the model, with the reason), our own
 summary.json and the per-call files (*.percall.json: one case timed call by call,
 python/tflatency/per_call.py) is taken for google-benchmark output ({"context",
 "benchmarks"}).
@@ -19,8 +20,9 @@ from tflatency.report import naming
 
 CONTEXT_FILE = "context.json"
 FAILURES_FILE = "failures.json"
+NOT_APPLICABLE_FILE = "not_applicable.json"
 SUMMARY_FILE = "summary.json"
-NOT_BENCHMARK_FILES = (CONTEXT_FILE, FAILURES_FILE, SUMMARY_FILE)
+NOT_BENCHMARK_FILES = (CONTEXT_FILE, FAILURES_FILE, NOT_APPLICABLE_FILE, SUMMARY_FILE)
 PER_CALL_SUFFIX = ".percall.json"
 # failures.json "mode": a per-call run's failure leaves the path's medians alone.
 BENCHMARK_MODE, PER_CALL_MODE = "benchmark", "per_call"
@@ -64,6 +66,13 @@ class Failure:
 
 
 @dataclasses.dataclass
+class NotApplicable:
+    """A path that cannot apply to the model (not_applicable.json): the reason, never a time."""
+    name: str
+    reason: str
+
+
+@dataclasses.dataclass
 class PerCall:
     """One path's per-call run (<case>.percall.json): every call's time and its cold start."""
     file: str
@@ -86,6 +95,7 @@ class Inputs:
     failures: list
     problems: list
     per_call: dict = dataclasses.field(default_factory=dict)  # path name -> PerCall
+    not_applicable: list = dataclasses.field(default_factory=list)  # NotApplicable
 
 
 def one_line(text, limit=_MAX_REASON):
@@ -158,6 +168,7 @@ def load_folder(folder):
     problems = []
     context = _load_context(folder, problems)
     failures = _load_failures(folder, problems)
+    not_applicable = _load_not_applicable(folder, problems)
     benchmark_contexts, rows = {}, []
     for name in files:
         loaded = _load_benchmark_file(folder, name, problems)
@@ -174,7 +185,8 @@ def load_folder(folder):
             continue
         per_call[loaded.name] = loaded
     return Inputs(folder=folder, context=context, benchmark_contexts=benchmark_contexts,
-                  rows=rows, failures=failures, problems=problems, per_call=per_call)
+                  rows=rows, failures=failures, problems=problems, per_call=per_call,
+                  not_applicable=not_applicable)
 
 
 def _load_context(folder, problems):
@@ -188,7 +200,8 @@ def _load_context(folder, problems):
     missing = [field for field in REQUIRED_CONTEXT_FIELDS if field not in data]
     if missing:
         problems.append(Problem(CONTEXT_FILE, f"lacks {', '.join(missing)}"))
-    if "fma_count" in data and not (_is_number(data["fma_count"]) and data["fma_count"] > 0):
+    unknown_fma = data.get("fma_count") is None and data.get("fma_reason")  # a user's model XLA cannot count
+    if "fma_count" in data and not unknown_fma and not (_is_number(data["fma_count"]) and data["fma_count"] > 0):
         problems.append(Problem(CONTEXT_FILE, f"fma_count {data['fma_count']!r} is not a positive number"))
         data = {k: v for k, v in data.items() if k != "fma_count"}
     if "model" in data and not isinstance(data["model"], dict):
@@ -225,6 +238,27 @@ def _load_failures(folder, problems):
     if bad:
         problems.append(Problem(FAILURES_FILE, f"{bad} of {len(data)} entries lack a name; ignored"))
     return failures
+
+
+def _load_not_applicable(folder, problems):
+    """[NotApplicable] from not_applicable.json (optional: a list of {"name", "reason"})."""
+    path = os.path.join(folder, NOT_APPLICABLE_FILE)
+    if not os.path.lexists(path):
+        return []
+    data, reason = _read_json(path)
+    if reason:
+        problems.append(Problem(NOT_APPLICABLE_FILE, f"{reason}: paths that do not apply unknown"))
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(NOT_APPLICABLE_FILE, "not a JSON list of paths"))
+        return []
+    entries = []
+    for entry in data:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("reason"), str):
+            entries.append(NotApplicable(naming.canonical_name(entry["name"]), one_line(entry["reason"])))
+        else:
+            problems.append(Problem(NOT_APPLICABLE_FILE, f"entry without a name and a reason: {one_line(entry, 80)}"))
+    return entries
 
 
 def _load_benchmark_file(folder, file_name, problems):

@@ -5,6 +5,7 @@ Pure function of the summary, so a report can be re-rendered from a stored
 summary.json. Missing context fields read "unknown".
 """
 
+from tflatency.report import decompose
 from tflatency.report import fmt
 from tflatency.report import stats
 from tflatency.report import summary as summary_lib
@@ -13,6 +14,7 @@ UNKNOWN = "unknown"
 
 _KIND_TITLES = {
     "rnn": "RNN inference",
+    "model": "Your model's inference",
     "trivial": "Trivial multiply (the cost of a call)",
     "bound": "Lower bounds (same FMA count, no framework)",
 }
@@ -47,6 +49,8 @@ def _span(low, high):
 
 def _path_cells(path):
     original = fmt.figure(path["original_us"]) if path["original_us"] is not None else ""
+    if path["status"] == summary_lib.NOT_APPLICABLE:
+        return [path["name"], "n/a", path["reason"] or "", "", "", "", "", "", "", original]
     if path["status"] != "ok":
         return [path["name"], "**FAILED**", path["reason"] or "", "", "", "", "", "", "", original]
     return [
@@ -167,13 +171,18 @@ def _cold_start_section(summary):
     return lines
 
 
+def _main_kind(summary):
+    return summary.get("main_kind") or "rnn"  # summaries from before user models have RNNs only
+
+
 def _decomposition_section(summary):
+    signature = decompose.signature(_main_kind(summary))
     total = next((p["median_us"] for p in summary["paths"]
-                  if p["name"] == "python/signature/rnn" and p["status"] == "ok"), None)
+                  if p["name"] == signature and p["status"] == "ok"), None)
     items = summary["decomposition"]
-    heading = (f"## Where the time goes (python/signature/rnn = {fmt.us(total)} us)" if total is not None
+    heading = (f"## Where the time goes ({signature} = {fmt.us(total)} us)" if total is not None
                else "## Where the time goes")
-    lines = [heading, "", "| Component | Computed as | us | Share of python/signature/rnn |", "|---|---|--:|--:|"]
+    lines = [heading, "", f"| Component | Computed as | us | Share of {signature} |", "|---|---|--:|--:|"]
     for item in items:
         if not item["additive"]:
             continue
@@ -182,8 +191,8 @@ def _decomposition_section(summary):
         lines.append(_table_row([item["label"], item["formula"], value, share]))
     additive = [item for item in items if item["additive"]]
     if total is not None and all(item["us"] is not None for item in additive):
-        lines.append(_table_row(["**Total**", "python/signature/rnn", fmt.us(total), "100.0%"]))
-    lines += ["", "The rows add up to python/signature/rnn. Cutting across them:", ""]
+        lines.append(_table_row(["**Total**", signature, fmt.us(total), "100.0%"]))
+    lines += ["", f"The rows add up to {signature}. Cutting across them:", ""]
     for item in items:
         if item["additive"]:
             continue
@@ -194,7 +203,7 @@ def _decomposition_section(summary):
         if item["relative_to"] and item["share_of_relative"] is not None:
             parts.append(f"{fmt.percent(item['share_of_relative'])}% of {item['relative_to']}")
         if item["share_of_total"] is not None:
-            parts.append(f"{fmt.percent(item['share_of_total'])}% of python/signature/rnn")
+            parts.append(f"{fmt.percent(item['share_of_total'])}% of {signature}")
         lines.append(f"- {item['label']}: {item['formula']} = {fmt.us(item['us'])} us"
                      + (f" ({', '.join(parts)})" if parts else "") + ".")
     return lines
@@ -224,7 +233,8 @@ def _targets_section(summary):
 def _order_section(summary):
     check = summary["order_check"]
     present = [step for step in check["chain"] if step["median_us"] is not None]
-    line = f"python > cpp_api > aot > lower bound, on RNN medians: **{check['status']}**"
+    medians = "RNN medians" if _main_kind(summary) == "rnn" else "the model's medians"
+    line = f"python > cpp_api > aot > lower bound, on {medians}: **{check['status']}**"
     if check["status"] == "violated":
         line += ": " + "; ".join(check["violations"])
     elif present:
@@ -257,6 +267,47 @@ def _model_config(context):
         return UNKNOWN
     details = ", ".join(f"{k}={v}" for k, v in model.items() if k != "name")
     return f"{model.get('name', UNKNOWN)}: {details}" if details else str(model.get("name", UNKNOWN))
+
+
+def _tensor_list(tensors, tolerances=False):
+    parts = []
+    for t in tensors or []:
+        text = f"`{t.get('name')}` {t.get('dtype')}{list(t.get('shape') or [])}"
+        if tolerances and t.get("dtype") == "float32":
+            text += f" (atol {t.get('atol'):g}, rtol {t.get('rtol'):g})"
+        elif tolerances:
+            text += " (exact)"
+        parts.append(text)
+    return ", ".join(parts) or UNKNOWN
+
+
+def _model_section(summary):
+    """What a user's model is: source, inputs, outputs, FMA count and how it was obtained, weight bytes."""
+    c = summary["context"]
+    model = c.get("model") if isinstance(c.get("model"), dict) else {}
+    if model.get("kind") != "model":
+        return []
+    source = model.get("source") or {}
+    fma = (f"{fmt.count(c['fma_count'])} ({model.get('fma_source') or 'source unknown'})"
+           if c.get("fma_count") is not None else
+           f"unknown: {c.get('fma_reason') or model.get('fma_reason') or 'not counted'}; bound/fma_peak is n/a")
+    xla = model.get("xla") or {}
+    rows = [
+        ("Model", f"{model.get('name', UNKNOWN)} ({source.get('kind', UNKNOWN)}: {source.get('path', UNKNOWN)})"),
+        ("Signature", source.get("signature", "the Keras model's call (exported as serving_default)")),
+        ("Inputs", _tensor_list(model.get("inputs"))),
+        ("Outputs", _tensor_list(model.get("outputs"), tolerances=True)),
+        ("FMA count", fma),
+        ("Weight bytes", f"{fmt.count(c['weight_bytes'])} ({model.get('weight_source', 'source unknown')})"
+         if c.get("weight_bytes") is not None else UNKNOWN),
+        ("XLA", "compiles the model" if xla.get("compiles") else _known(xla.get("reason"))),
+        ("Golden input", _known(model.get("golden_input"))),
+    ]
+    if model.get("batch_defaulted"):
+        rows.append(("Batch", "the leading dimension of " + ", ".join(f"`{n}`" for n in model["batch_defaulted"])
+                     + " was dynamic and is set to 1 (one unbatched inference; --input sets another)"))
+    lines = ["## Model", "", "| | |", "|---|---|"]
+    return lines + [_table_row(row) for row in rows]
 
 
 def _pinning(context):
@@ -304,10 +355,12 @@ def _problems_section(summary):
 def _header(summary):
     c = summary["context"]
     paths = summary["paths"]
-    failed = sum(p["status"] != "ok" for p in paths)
+    failed = sum(p["status"] == "FAILED" for p in paths)
+    not_applicable = sum(p["status"] == summary_lib.NOT_APPLICABLE for p in paths)
     lines = [f"# {_model_name(c)} ({_fma(c)} FMA) on {_known(c.get('host'))}", ""]
+    counts = f"{failed} FAILED" + (f", {not_applicable} n/a" if not_applicable else "")
     intro = (f"Latency of one unbatched inference on {_known(c.get('cpu_model'))}, "
-             f"{len(paths)} paths ({failed} FAILED); medians over repetitions, in microseconds.")
+             f"{len(paths)} paths ({counts}); medians over repetitions, in microseconds.")
     if summary["lower_bound_us"] is not None:
         intro += (f" Hardware lower bound: **{fmt.us(summary['lower_bound_us'])} us** "
                   f"(bound/{summary['lower_bound_source']}, the larger of fma_peak and weight_stream).")
@@ -318,7 +371,7 @@ def _header(summary):
 
 def render(summary):
     """report.md's text."""
-    sections = [_header(summary), _latency_section(summary)]
+    sections = [_header(summary)] + [s for s in [_model_section(summary)] if s] + [_latency_section(summary)]
     if _per_call_paths(summary):  # folders from before the per-call mode have none
         sections += [_tail_section(summary), _cold_start_section(summary)]
     sections += [_targets_section(summary), _decomposition_section(summary), _order_section(summary),

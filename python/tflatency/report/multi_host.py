@@ -80,6 +80,8 @@ def build(inputs_list):
 def _cell(cell):
     if cell is None:
         return "-"
+    if cell["status"] == summary_lib.NOT_APPLICABLE:
+        return "n/a"
     if cell["status"] != "ok":
         return "**FAILED**"
     text = fmt.us(cell["median_us"])
@@ -116,7 +118,7 @@ def _latency_section(combined):
                 + [fmt.us(h["lower_bound_us"]) for h in combined["hosts"]]))
         lines.append("")
     failed = [(p["name"], h, p["by_host"][h]["reason"]) for p in combined["paths"] for h in hosts
-              if h in p["by_host"] and p["by_host"][h]["status"] != "ok"]
+              if h in p["by_host"] and p["by_host"][h]["status"] == "FAILED"]
     if failed:
         lines += ["FAILED:", ""] + [f"- {name} on {host}: {reason}." for name, host, reason in failed]
     return lines
@@ -132,7 +134,7 @@ def _context_section(combined):
 
     def counts(host):
         cells = [p["by_host"][host["host"]] for p in combined["paths"] if host["host"] in p["by_host"]]
-        failed = sum(c["status"] != "ok" for c in cells)
+        failed = sum(c["status"] == "FAILED" for c in cells)
         return f"{len(cells) - failed} ok, {failed} FAILED"
 
     configs = {markdown._model_config(h["context"]) for h in hosts}

@@ -1,6 +1,7 @@
 """Benchmark names: google-benchmark's row name -> (path name, group, kind), and report order.
 
-A path is named <group>/<variant>/<kind> (python/signature/rnn, aot/znver5/rnn)
+A path is named <group>/<variant>/<kind> (python/signature/rnn, aot/znver5/rnn;
+a user's model (scripts/bench --saved_model/--keras) has kind `model`)
 or bound/<name>. google-benchmark appends segments to the registered name
 (/real_time, /manual_time, /iterations:N, /repeats:N, /min_time:X, /threads:N)
 and, on aggregate rows, _<aggregate_name> (_mean, _median, _stddev, _cv); both
@@ -10,10 +11,10 @@ pass through: their kind is the last segment of the name.
 
 import re
 
-KINDS = ("rnn", "trivial", "bound")
+KINDS = ("rnn", "model", "trivial", "bound")
 
 # Order of the report's rows: by kind, then group, then variant, then name.
-_KIND_ORDER = {"rnn": 0, "trivial": 1, "bound": 3}
+_KIND_ORDER = {"rnn": 0, "model": 0, "trivial": 1, "bound": 3}
 _GROUP_ORDER = ("python", "python_compiled", "cpp_api", "aot", "hand", "tflite", "peer", "bound")
 _VARIANT_ORDER = {
     "python": ("signature", "tf_function", "eager", "xla_jit"),

@@ -24,7 +24,7 @@ import textwrap
 
 from tflatency.report import fmt
 
-PLOTTED_KINDS = ("rnn", "trivial")
+PLOTTED_KINDS = ("rnn", "model", "trivial")
 _GROUP_COLORS = {
     "python": "#4C72B0", "python_compiled": "#64B5CD", "cpp_api": "#DD8452", "aot": "#55A868",
     "hand": "#C44E52", "tflite": "#8172B3", "peer": "#937860",
@@ -70,7 +70,7 @@ def _render(summary, out_file):
     fig, ax = plt.subplots(figsize=(11.5, height), dpi=110)
     ax.set_title(_title(summary), fontsize=11)
     if not rows:
-        ax.text(0.5, 0.5, "no ok rnn or trivial path to plot", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, "no ok path of the model or the trivial multiply to plot", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         fig.savefig(out_file, format="png")
         plt.close(fig)
@@ -101,7 +101,7 @@ def _render(summary, out_file):
                    facecolors="none", edgecolors="black", linewidths=1.1, zorder=5)
 
     kinds = [p["kind"] for p in rows]
-    if "trivial" in kinds and "rnn" in kinds:
+    if "trivial" in kinds and ("rnn" in kinds or "model" in kinds):
         ax.axhline(kinds.index("trivial") - 0.5, color="#999999", linewidth=0.8)
 
     handles = [Patch(color=colors[g], label=g) for g in colors]
@@ -124,7 +124,7 @@ def _render(summary, out_file):
     ax.set_yticklabels([p["name"] for p in rows], fontsize=9)
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(_log_label))
     xlabel = "microseconds per inference (log scale); bar = median, whiskers = min-max"
-    failed = [p["name"] for p in summary["paths"] if p["status"] != "ok" and p["kind"] in PLOTTED_KINDS]
+    failed = [p["name"] for p in summary["paths"] if p["status"] == "FAILED" and p["kind"] in PLOTTED_KINDS]
     if failed:
         xlabel += "\n" + textwrap.fill("not shown, FAILED: " + ", ".join(failed), 120)
     ax.set_xlabel(xlabel, fontsize=9.5)
@@ -179,7 +179,10 @@ def _spread(values, gap):
 
 def _tail_label(path):
     rest = path["name"].split("/", 1)[1] if "/" in path["name"] else path["name"]
-    return rest[: -len("/rnn")] if rest.endswith("/rnn") else rest
+    for kind in ("/rnn", "/model"):
+        if rest.endswith(kind):
+            return rest[: -len(kind)]
+    return rest
 
 
 def _render_tail(summary, out_file):

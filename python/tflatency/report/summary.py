@@ -19,6 +19,7 @@ from tflatency.report import stats
 from tflatency.report import targets
 
 SCHEMA_VERSION = 1
+NOT_APPLICABLE = "n/a"  # a path's status when it cannot apply to the model (not_applicable.json)
 NOISE_CV = 0.05  # paths above this coefficient of variation are flagged as noisy
 BOUND_PATHS = ("fma_peak", "weight_stream")  # lower bound = max of their medians
 
@@ -127,6 +128,23 @@ def _measured_paths(rows, warnings):
     return paths
 
 
+def model_kind(context):
+    """The kind of the benchmarked model's paths: `rnn` for a configured RNN, `model` for a user's model."""
+    model = context.get("model")
+    return model.get("kind") or "rnn" if isinstance(model, dict) else "rnn"
+
+
+def _apply_not_applicable(paths, entries, warnings):
+    """n/a rows for the paths that cannot apply to the model; a measured path keeps its times."""
+    for entry in entries:
+        if entry.name in paths:
+            warnings.append(_warning("not_applicable_but_measured", entry.name,
+                                     f"{load.NOT_APPLICABLE_FILE} says it cannot apply ({entry.reason}), "
+                                     "yet it was measured; its times are shown"))
+            continue
+        paths[entry.name] = _path_row(entry.name, NOT_APPLICABLE, entry.reason, load.NOT_APPLICABLE_FILE)
+
+
 def _apply_failures(paths, failures, warnings):
     for failure in failures:
         if failure.mode == load.PER_CALL_MODE:
@@ -192,6 +210,7 @@ def build(inputs):
     warnings = []
     by_name = _measured_paths(inputs.rows, warnings)
     _apply_failures(by_name, inputs.failures, warnings)
+    _apply_not_applicable(by_name, inputs.not_applicable, warnings)
     problems = [{"file": p.file, "reason": p.reason} for p in inputs.problems]
     per_call_warnings = []
     _apply_per_call(by_name, inputs.per_call, inputs.failures, per_call_warnings, problems)
@@ -204,13 +223,18 @@ def build(inputs):
         if path["kind"] not in best_aot:
             best = decompose.best_ok(paths, "aot", path["kind"])
             best_aot[path["kind"]] = best["median_us"] if best else None
+    kind = model_kind(inputs.context)
+    best_aot_main = decompose.best_ok(paths, "aot", kind)
+    best_aot_main_name = best_aot_main["name"] if best_aot_main else None
     best_aot_rnn = decompose.best_ok(paths, "aot", "rnn")
     best_aot_rnn_name = best_aot_rnn["name"] if best_aot_rnn else None
 
-    attached, _ = originals.attach(by_name, best_aot_rnn_name)
+    # The original investigation measured the default RNN: its figures apply to RNN configs only.
+    shown_originals = originals.ORIGINALS if kind == "rnn" else ()
+    attached, _ = originals.attach(by_name, best_aot_rnn_name) if kind == "rnn" else ({}, [])
     for path in paths:
         median = path["median_us"] if path["status"] == "ok" else None
-        if median is not None and lower_bound_us and path["kind"] in ("rnn", "bound"):
+        if median is not None and lower_bound_us and path["kind"] in (kind, "bound"):
             path["ratio_to_bound"] = median / lower_bound_us
         if median is not None and best_aot.get(path["kind"]):
             path["ratio_to_aot"] = median / best_aot[path["kind"]]
@@ -224,16 +248,18 @@ def build(inputs):
         "lower_bound_us": lower_bound_us,
         "lower_bound_source": lower_bound_source,
         "best_aot_rnn": best_aot_rnn_name,
+        "main_kind": kind,
+        "best_aot": best_aot_main_name,
         "paths": paths,
-        "decomposition": decompose.decompose(paths, lower_bound_us, lower_bound_source, best_aot_rnn_name,
-                                             inputs.context.get("aot_target_cpu")),
-        "order_check": decompose.order_check(paths, lower_bound_us, lower_bound_source, best_aot_rnn_name),
-        "targets": targets.check(paths, inputs.context.get("aot_target_cpu")),
+        "decomposition": decompose.decompose(paths, lower_bound_us, lower_bound_source, best_aot_main_name,
+                                             inputs.context.get("aot_target_cpu"), kind),
+        "order_check": decompose.order_check(paths, lower_bound_us, lower_bound_source, best_aot_main_name, kind),
+        "targets": targets.check(paths, inputs.context.get("aot_target_cpu"), kind),
         "originals": [
             {"what": o.what, "us": o.us,
              "path": best_aot_rnn_name if o.path == originals.BEST_AOT_RNN else o.path,
              "shown": (best_aot_rnn_name if o.path == originals.BEST_AOT_RNN else o.path) in attached}
-            for o in originals.ORIGINALS],
+            for o in shown_originals],
         "warnings": warnings + _context_warnings(inputs.context, inputs.benchmark_contexts)
                     + _quality_warnings(paths) + per_call_warnings,
         "problems": problems,

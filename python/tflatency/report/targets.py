@@ -22,7 +22,8 @@ Each value also gets its spread: the same ratio or difference over the two
 paths' 10th-90th percentiles of repetitions, most and least favourable ends
 (a 1.5x ratio whose spread is 1.45-1.56x is met on the medians, not clearly).
 A target whose inputs are missing or FAILED is listed with `met: null` and the
-reason. Notes say which bound limits the hand kernel, and what skipping step
+reason. For a user's model (kind `model`) the hand-kernel targets do not apply
+(the hand kernel is an RNN kernel); the others are checked on its paths. Notes say which bound limits the hand kernel, and what skipping step
 0's product on the zero initial state saves (the *_full_step0 ablation).
 """
 
@@ -113,19 +114,19 @@ def _hand_targets(paths, best_aot, best_aot_default, cores):
     return out
 
 
-def _is_compiled_aot(path):
-    """python_compiled/aot*/rnn: an AOT-compiled build called from Python (not the hand kernel)."""
-    return path["group"] == "python_compiled" and path["kind"] == "rnn" and \
+def _is_compiled_aot(path, kind):
+    """python_compiled/aot*/<kind>: an AOT-compiled build called from Python (not the hand kernel)."""
+    return path["group"] == "python_compiled" and path["kind"] == kind and \
         naming.variant_of(path["name"]).startswith("aot")
 
 
-def _over_cpp(by_name, variant, compiled_name, aot_name):
-    """The Python-over-C++ target of AOT build `variant` ("" or "_<v>"): python_compiled/aot<_v>/rnn -
-    aot/<cpu><_v>/rnn."""
+def _over_cpp(by_name, variant, compiled_name, aot_name, kind):
+    """The Python-over-C++ target of AOT build `variant` ("" or "_<v>"): python_compiled/aot<_v>/<kind> -
+    aot/<cpu><_v>/<kind>."""
     compiled, aot = (by_name.get(name) for name in (compiled_name, aot_name))
     compiled = compiled if compiled and decompose.is_ok(compiled) else None
     aot = aot if aot and decompose.is_ok(aot) else None
-    missing = [f"{name} not ok" for name, path in ((compiled_name, compiled), (aot_name or "aot rnn", aot))
+    missing = [f"{name} not ok" for name, path in ((compiled_name, compiled), (aot_name or f"aot {kind}", aot))
                if path is None]
     return _target("compiled_over_cpp" + variant,
                    "AOT model from Python vs from C++" + (f" ({variant[1:]})" if variant else ""),
@@ -134,27 +135,29 @@ def _over_cpp(by_name, variant, compiled_name, aot_name):
                    COMPILED_OVER_CPP_US, "<=", ", ".join(missing) or None, _spread(compiled, aot, "us"))
 
 
-def _compiled_targets(paths, aot_target_cpu, best_aot):
+def _compiled_targets(paths, aot_target_cpu, best_aot, kind):
     by_name = {p["name"]: p for p in paths}
-    aot_name = f"aot/{aot_target_cpu}/rnn" if aot_target_cpu else (best_aot["name"] if best_aot else None)
-    out = [_over_cpp(by_name, "", decompose.PYTHON_COMPILED, aot_name)]
-    # Other builds wrapped for Python (python_compiled/aot_<v>/rnn) against their C++ twin
-    # aot/<cpu>_<v>/rnn, when the run measured that twin.
-    for path in sorted((p for p in paths if _is_compiled_aot(p) and p["name"] != decompose.PYTHON_COMPILED),
+    aot_name = f"aot/{aot_target_cpu}/{kind}" if aot_target_cpu else (best_aot["name"] if best_aot else None)
+    compiled_name = decompose.python_compiled(kind)
+    out = [_over_cpp(by_name, "", compiled_name, aot_name, kind)]
+    # Other builds wrapped for Python (python_compiled/aot_<v>/<kind>) against their C++ twin
+    # aot/<cpu>_<v>/<kind>, when the run measured that twin.
+    for path in sorted((p for p in paths if _is_compiled_aot(p, kind) and p["name"] != compiled_name),
                        key=lambda p: p["name"]):
         variant = naming.variant_of(path["name"])[len("aot"):]
-        twin = f"aot/{aot_target_cpu}{variant}/rnn" if aot_target_cpu else None
+        twin = f"aot/{aot_target_cpu}{variant}/{kind}" if aot_target_cpu else None
         if twin in by_name:
-            out.append(_over_cpp(by_name, variant, path["name"], twin))
-    peer = decompose.fastest_ok(paths, lambda p: p["group"] in PEER_GROUPS and p["kind"] == "rnn")
-    best_compiled_aot = decompose.fastest_ok(paths, _is_compiled_aot)
+            out.append(_over_cpp(by_name, variant, path["name"], twin, kind))
+    peer = decompose.fastest_ok(paths, lambda p: p["group"] in PEER_GROUPS and p["kind"] == kind)
+    best_compiled_aot = decompose.fastest_ok(paths, lambda p: _is_compiled_aot(p, kind))
     best_compiled = decompose.fastest_ok(paths,
-                                         lambda p: p["group"] == "python_compiled" and p["kind"] == "rnn")
+                                         lambda p: p["group"] == "python_compiled" and p["kind"] == kind)
     for key, what, path in (("compiled_aot_vs_peer", "fastest AOT model from Python vs best other engine",
                              best_compiled_aot),
                             ("compiled_best_vs_peer", "fastest python_compiled path vs best other engine",
                              best_compiled)):
-        why = None if path and peer else ("no ok tflite/peer rnn path" if not peer else "no ok python_compiled path")
+        why = None if path and peer else (f"no ok tflite/peer {kind} path" if not peer
+                                          else "no ok python_compiled path")
         out.append(_target(key, what, f"{peer['name'] if peer else 'best peer'} / "
                                       f"{path['name'] if path else 'python_compiled'}",
                            peer["median_us"] / path["median_us"] if path and peer else None, "x",
@@ -195,14 +198,16 @@ def _notes(paths, items):
     return notes
 
 
-def check(paths, aot_target_cpu=None):
+def check(paths, aot_target_cpu=None, kind="rnn"):
     """summary.json's "targets" object: {"items": [target, ...], "notes": [str, ...]} (SCHEMA.md)."""
-    best_aot = decompose.best_ok(paths, "aot", "rnn")
-    # aot/<cpu>/rnn: TF's default flags; aot/<cpu>_<variant>/rnn: a build with other XLA flags.
-    best_aot_default = decompose.fastest_ok(paths, lambda p: p["group"] == "aot" and p["kind"] == "rnn"
-                                and "_" not in naming.variant_of(p["name"]))
-    items = _hand_targets(paths, best_aot, best_aot_default, 1)
-    for cores in sorted({_threads(p) for p in paths if _is_hand_rnn(p) and decompose.is_ok(p)} - {1}):
-        items += _hand_targets(paths, best_aot, best_aot_default, cores)
-    items += _compiled_targets(paths, aot_target_cpu, best_aot)
+    best_aot = decompose.best_ok(paths, "aot", kind)
+    items = []
+    if kind == "rnn":  # the hand kernel is an RNN kernel
+        # aot/<cpu>/rnn: TF's default flags; aot/<cpu>_<variant>/rnn: a build with other XLA flags.
+        best_aot_default = decompose.fastest_ok(paths, lambda p: p["group"] == "aot" and p["kind"] == "rnn"
+                                                and "_" not in naming.variant_of(p["name"]))
+        items = _hand_targets(paths, best_aot, best_aot_default, 1)
+        for cores in sorted({_threads(p) for p in paths if _is_hand_rnn(p) and decompose.is_ok(p)} - {1}):
+            items += _hand_targets(paths, best_aot, best_aot_default, cores)
+    items += _compiled_targets(paths, aot_target_cpu, best_aot, kind)
     return {"items": items, "notes": _notes(paths, items)}
