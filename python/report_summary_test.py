@@ -263,6 +263,14 @@ class UserModelFixtureTest(absltest.TestCase):
         self.assertEqual(path["status"], "ok")
         self.assertIn("not_applicable_but_measured", [w["code"] for w in summary["warnings"]])
 
+    def test_error_row_starting_n_a_is_not_applicable(self):
+        summary = summary_lib.build(inputs(
+            [load.Row("peer.json", "peer/openvino/f32/rnn", "iteration", None, None,
+                      "n/a: openvino is not installed (No module named 'openvino')")]))
+        path = summary["paths"][0]
+        self.assertEqual((path["status"], path["reason"]),
+                         ("n/a", "openvino is not installed (No module named 'openvino')"))
+
     def test_unknown_fma_count_with_a_reason_is_not_a_problem(self):
         work = self.create_tempdir().full_path
         for name in os.listdir(self.folder):

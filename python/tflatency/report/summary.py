@@ -20,6 +20,9 @@ from tflatency.report import targets
 
 SCHEMA_VERSION = 1
 NOT_APPLICABLE = "n/a"  # a path's status when it cannot apply to the model (not_applicable.json)
+# A benchmark program that cannot run a case on this model or machine (an engine not installed, an
+# instruction set missing) reports it as an error row whose message starts with this: status n/a.
+NOT_APPLICABLE_PREFIX = "n/a: "
 NOISE_CV = 0.05  # paths above this coefficient of variation are flagged as noisy
 BOUND_PATHS = ("fma_peak", "weight_stream")  # lower bound = max of their medians
 
@@ -112,6 +115,9 @@ def _measured_paths(rows, warnings):
             warnings.append(_warning("duplicate", name, f"measured in {chosen} and {others}; kept {chosen}"))
         chosen_rows = files[chosen]
         errors = [r.error for r in chosen_rows if r.error]
+        if errors and all(e.startswith(NOT_APPLICABLE_PREFIX) for e in errors):
+            paths[name] = _path_row(name, NOT_APPLICABLE, errors[0][len(NOT_APPLICABLE_PREFIX):], chosen)
+            continue
         if errors:
             paths[name] = _path_row(name, "FAILED", errors[0], chosen)
             continue
