@@ -31,11 +31,11 @@ import sys
 from absl import app
 from absl import flags
 
-from merge_results import resolve
 from tflatency.report import compare
 from tflatency.report import fmt
 from tflatency.report import load
 from tflatency.report import output
+from tflatency.report.load import resolve_folder as resolve
 
 PROGRAM = "compare_results"
 OUTPUTS = ("compare.md", "compare.json")

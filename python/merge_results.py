@@ -30,6 +30,7 @@ from absl import app
 from absl import flags
 
 from tflatency.report import load
+from tflatency.report.load import resolve_folder as resolve
 from tflatency.report import markdown
 from tflatency.report import multi_host
 from tflatency.report import output
@@ -45,13 +46,6 @@ USAGE = f"usage: {PROGRAM} RESULTS_DIR [RESULTS_DIR ...] [--out=DIR]"
 class UsageError(Exception):
     """Bad command line; str() is one line."""
 
-
-def resolve(folder):
-    """`folder` as given by the caller: `bazel run` changes the working directory."""
-    folder = os.path.expanduser(folder)
-    if not os.path.isabs(folder):
-        folder = os.path.join(os.environ.get("BUILD_WORKING_DIRECTORY", os.getcwd()), folder)
-    return os.path.normpath(folder)
 
 
 def merge(folder):

@@ -31,9 +31,9 @@ import sys
 from absl import app
 from absl import flags
 
-from merge_results import resolve
 from tflatency.report import fmt
 from tflatency.report import output
+from tflatency.report.load import resolve_folder as resolve
 from tflatency.report import scaling as scaling_lib
 from tflatency.report import scaling_markdown
 from tflatency.report import scaling_plot

@@ -34,6 +34,14 @@ REQUIRED_CONTEXT_FIELDS = ("fma_count", "model")
 _MAX_REASON = 300
 
 
+def resolve_folder(folder):
+    """`folder` as given by the caller: `bazel run` changes the working directory."""
+    folder = os.path.expanduser(folder)
+    if not os.path.isabs(folder):
+        folder = os.path.join(os.environ.get("BUILD_WORKING_DIRECTORY", os.getcwd()), folder)
+    return os.path.normpath(folder)
+
+
 class FolderError(Exception):
     """The folder cannot be merged at all; str() is one line naming the folder."""
 

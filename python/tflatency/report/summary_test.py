@@ -9,7 +9,8 @@ from tflatency.report import decompose
 from tflatency.report import load
 from tflatency.report import summary as summary_lib
 
-TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
+# The recorded results folders, shared with the programs' tests (python/testdata).
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata")
 
 PATH_FIELDS = {"name", "group", "kind", "status", "reason", "median_us", "min_us", "max_us", "p10_us",
                "p90_us", "cv", "repetitions", "ratio_to_bound", "ratio_to_aot", "original_us", "source_file",

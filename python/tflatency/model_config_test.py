@@ -15,7 +15,7 @@ DEFAULT = {
 
 
 def configs_dir():
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs")
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "configs")
 
 
 class FmaCountTest(parameterized.TestCase):

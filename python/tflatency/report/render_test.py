@@ -10,7 +10,8 @@ from tflatency.report import markdown
 from tflatency.report import plot
 from tflatency.report import summary as summary_lib
 
-TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
+# The recorded results folders, shared with the programs' tests (python/testdata).
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata")
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 
 
