@@ -44,7 +44,7 @@ bench_model_repository = repository_rule(
     attrs = {
         "config": attr.label(default = "//configs:rnn_547k.json", allow_single_file = [".json"]),
         "follow_env": attr.bool(default = True),
-        "cells": attr.label(default = "//python:tflatency/rnn_cells.json", allow_single_file = [".json"]),
+        "cells": attr.label(default = "//python/tflatency:rnn_cells.json", allow_single_file = [".json"]),
     },
     environ = [_ENV],
     local = True,
