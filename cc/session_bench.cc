@@ -34,7 +34,9 @@
 #include "cc/harness/fault_injection.h"
 #include "cc/harness/flags.h"
 #include "cc/harness/golden_compare.h"
+#include "cc/harness/golden_outputs.h"
 #include "cc/harness/per_call.h"
+#include "cc/harness/tensor_spec.h"
 #include "model/model_golden.h"
 #include "model/trivial_multiply_golden.h"
 #include "tensorflow/cc/saved_model/loader.h"
@@ -103,41 +105,43 @@ tensorflow::SessionOptions MakeSessionOptions(const ThreadConfig& config) {
 
 // ---------------------------------------------------------------- models
 
-// One input of a model: signature key and its golden data.
-struct GoldenFeed {
-  std::string key;
-  tensorflow::DataType dtype;
-  const void* data;
-  int64_t num_elements;
-};
-
-// What a case feeds, fetches and expects, independent of thread config.
+// What a case feeds, fetches and expects (from a generated golden struct),
+// independent of thread config. Inputs and outputs are matched to the
+// SignatureDef by name.
 struct ModelSpec {
-  std::string kind;  // "rnn" or "trivial": last part of the benchmark name
+  std::string kind;  // "rnn", "model" or "trivial": last part of the benchmark name
   std::string model_name;
   std::string flag;  // the flag naming the SavedModel directory
-  int64_t fma_count;
-  std::vector<GoldenFeed> feeds;
-  std::string output_key;
-  tensorflow::DataType output_dtype;
-  const void* golden_output;
-  int64_t output_size;
-  double atol;
-  double rtol;
+  int64_t fma_count;  // -1: unknown
+  std::vector<const TensorSpec*> inputs;
+  std::vector<const void*> input_data;
+  std::vector<const TensorSpec*> outputs;
+  // Compares the fetched outputs (in `outputs` order) with the golden ones.
+  GoldenResult (*compare)(const std::vector<tensorflow::Tensor>& fetched);
 };
 
-ModelSpec RnnSpec() {
-  using G = ModelGolden;
-  return {G::kKind, G::kModelName, "rnn_saved_model", G::kFmaCount,
-          {{"x", tensorflow::DT_FLOAT, G::kInput0, static_cast<int64_t>(sizeof(G::kInput0) / sizeof(G::kInput0[0]))}},
-          "y", tensorflow::DT_FLOAT, G::kOutput, G::kOutputSize, G::kAtol, G::kRtol};
+tensorflow::DataType DataTypeOf(const TensorSpec& spec) {
+  const std::string dtype = spec.dtype;
+  if (dtype == "float32") return tensorflow::DT_FLOAT;
+  if (dtype == "int64") return tensorflow::DT_INT64;
+  if (dtype == "bool") return tensorflow::DT_BOOL;
+  return tensorflow::DT_INT32;
 }
 
-ModelSpec TrivialSpec() {
-  using G = TrivialMultiplyGolden;
-  return {G::kKind, G::kModelName, "trivial_saved_model", G::kFmaCount,
-          {{"x", tensorflow::DT_INT32, G::kInput0, 1}, {"y", tensorflow::DT_INT32, G::kInput1, 1}},
-          "z", tensorflow::DT_INT32, G::kOutput, G::kOutputSize, G::kAtol, G::kRtol};
+template <class G>
+ModelSpec SpecOf(const char* flag) {
+  ModelSpec spec{G::kKind, G::kModelName, flag, G::kFmaCount, {}, {}, {}, nullptr};
+  for (int i = 0; i < G::kNumInputs; ++i) {
+    spec.inputs.push_back(&G::kInputSpecs[i]);
+    spec.input_data.push_back(G::kInputData[i]);
+  }
+  for (int j = 0; j < G::kNumOutputs; ++j) spec.outputs.push_back(&G::kOutputSpecs[j]);
+  spec.compare = [](const std::vector<tensorflow::Tensor>& fetched) {
+    return CompareOutputs<G>([&fetched](int j) -> const void* {
+      return j < static_cast<int>(fetched.size()) ? fetched[j].data() : nullptr;
+    });
+  };
+  return spec;
 }
 
 // A SavedModel loaded into a session of one thread config, with its feeds
@@ -164,49 +168,53 @@ std::string Load(const ModelSpec& spec, const std::string& dir, const ThreadConf
   const auto signature = signatures.find(kServingSignature);
   if (signature == signatures.end()) return where + "no signature '" + kServingSignature + "'";
   const tensorflow::SignatureDef& sig = signature->second;
-  for (const GoldenFeed& feed : spec.feeds) {
-    const auto info = sig.inputs().find(feed.key);
-    if (info == sig.inputs().end()) return where + "signature has no input '" + feed.key + "'";
-    if (info->second.dtype() != feed.dtype) {
-      return where + "input '" + feed.key + "' is " + tensorflow::DataTypeString(info->second.dtype()) +
-             ", golden data is " + tensorflow::DataTypeString(feed.dtype);
+  for (size_t i = 0; i < spec.inputs.size(); ++i) {
+    const TensorSpec& feed = *spec.inputs[i];
+    const auto info = sig.inputs().find(feed.name);
+    if (info == sig.inputs().end()) return where + "signature has no input '" + feed.name + "'";
+    if (info->second.dtype() != DataTypeOf(feed)) {
+      return where + "input '" + feed.name + "' is " + tensorflow::DataTypeString(info->second.dtype()) +
+             ", golden data is " + feed.dtype;
     }
     tensorflow::TensorShape shape;
     if (!tensorflow::PartialTensorShape(info->second.tensor_shape()).AsTensorShape(&shape) ||
-        shape.num_elements() != feed.num_elements) {
-      return where + "input '" + feed.key + "' has shape " +
+        shape.num_elements() != feed.size) {
+      return where + "input '" + feed.name + "' has shape " +
              tensorflow::PartialTensorShape(info->second.tensor_shape()).DebugString() + ", golden data has " +
-             std::to_string(feed.num_elements) + " elements";
+             std::to_string(feed.size) + " elements";
     }
-    tensorflow::Tensor tensor(feed.dtype, shape);
-    std::memcpy(tensor.data(), feed.data, tensor.TotalBytes());
+    tensorflow::Tensor tensor(DataTypeOf(feed), shape);
+    std::memcpy(tensor.data(), spec.input_data[i], tensor.TotalBytes());
     model->inputs.emplace_back(info->second.name(), std::move(tensor));
   }
-  const auto out = sig.outputs().find(spec.output_key);
-  if (out == sig.outputs().end()) return where + "signature has no output '" + spec.output_key + "'";
-  model->output_names = {out->second.name()};
+  for (const TensorSpec* output : spec.outputs) {
+    const auto out = sig.outputs().find(output->name);
+    if (out == sig.outputs().end()) return where + "signature has no output '" + output->name + "'";
+    model->output_names.push_back(out->second.name());
+  }
   return "";
 }
 
-// Compares the outputs of one Session::Run with the golden output.
+// Compares the outputs of one Session::Run with the golden outputs.
 GoldenResult CompareOutputs(const ModelSpec& spec, const std::vector<tensorflow::Tensor>& outputs,
                             std::string* run_error) {
   GoldenResult failed;
   failed.ok = false;
   failed.max_abs_diff = -1;
-  if (outputs.size() != 1 || outputs[0].dtype() != spec.output_dtype ||
-      outputs[0].NumElements() != spec.output_size) {
-    *run_error = "output is " + (outputs.empty() ? std::string("missing") : outputs[0].DebugString(0)) +
-                 ", golden has " + std::to_string(spec.output_size) + " x " +
-                 tensorflow::DataTypeString(spec.output_dtype);
+  if (outputs.size() != spec.outputs.size()) {
+    *run_error = "Session::Run returned " + std::to_string(outputs.size()) + " outputs, the golden data has " +
+                 std::to_string(spec.outputs.size());
     return failed;
   }
-  if (spec.output_dtype == tensorflow::DT_FLOAT) {
-    return CompareToGolden(outputs[0].flat<float>().data(), static_cast<const float*>(spec.golden_output),
-                           spec.output_size, spec.atol, spec.rtol);
+  for (size_t j = 0; j < outputs.size(); ++j) {
+    const TensorSpec& want = *spec.outputs[j];
+    if (outputs[j].dtype() != DataTypeOf(want) || outputs[j].NumElements() != want.size) {
+      *run_error = "output '" + std::string(want.name) + "' is " + outputs[j].DebugString(0) + ", golden has " +
+                   std::to_string(want.size) + " x " + want.dtype;
+      return failed;
+    }
   }
-  return CompareToGolden(outputs[0].flat<int32_t>().data(), static_cast<const int32_t*>(spec.golden_output),
-                         spec.output_size, spec.atol, spec.rtol);
+  return spec.compare(outputs);
 }
 
 // Runs once on the golden input and compares with the golden output.
@@ -281,8 +289,10 @@ void BM_SessionRun(benchmark::State& state, LoadedModel* model) {
   // Share of the process's CPU time spent on the benchmark's own thread while
   // timing: about 1 when the graph really runs inline in the caller's thread.
   if (process_cpu > 0) state.counters["caller_thread_cpu_share"] = thread_cpu / process_cpu;
-  state.counters["fma_per_second"] = benchmark::Counter(
-      static_cast<double>(model->spec->fma_count) * state.iterations(), benchmark::Counter::kIsRate);
+  if (model->spec->fma_count > 0) {
+    state.counters["fma_per_second"] = benchmark::Counter(
+        static_cast<double>(model->spec->fma_count) * state.iterations(), benchmark::Counter::kIsRate);
+  }
 }
 
 struct Flags {
@@ -315,7 +325,8 @@ int main(int argc, char** argv) {
   flags.AddTo(&parser);
   if (!tflatency::InitBenchmarkAndFlags("session_bench", &parser, &argc, argv)) return 2;
 
-  static const tflatency::ModelSpec specs[] = {tflatency::RnnSpec(), tflatency::TrivialSpec()};
+  static const tflatency::ModelSpec specs[] = {tflatency::SpecOf<tflatency::ModelGolden>("rnn_saved_model"),
+                                               tflatency::SpecOf<tflatency::TrivialMultiplyGolden>("trivial_saved_model")};
   const std::string dirs[] = {flags.rnn_dir, flags.trivial_dir};
 
   benchmark::AddCustomContext("model", tflatency::ModelGolden::kModelName);

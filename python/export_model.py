@@ -1,9 +1,11 @@
-"""Exports a model to a SavedModel plus its golden input and output.
+"""Exports a model to a SavedModel plus its golden inputs and outputs (tflatency.golden).
 
   export_model --config=configs/rnn_547k.json --saved_model_dir=OUT/sm --golden_prefix=OUT/rnn_547k
   export_model --trivial_multiply --saved_model_dir=OUT/sm --golden_prefix=OUT/trivial
   export_model --config=... --hoist_input_projection ...   (the same RNN, input projections
                                                             hoisted out of the time loop)
+  export_model --prepared_info=CACHE/<digest>/model_info.json ...   (a user's model prepared by
+                   tflatency.prepare: its SavedModel and golden files copied, the header written)
 
 The golden output is computed by TensorFlow itself from the SavedModel's
 function. Weights and input come from the config's seed, so the same config
@@ -27,6 +29,10 @@ _SAVED_MODEL_DIR = flags.DEFINE_string("saved_model_dir", None, "Directory to wr
 _GOLDEN_PREFIX = flags.DEFINE_string("golden_prefix", None, "Path prefix of the golden files.")
 _HOIST = flags.DEFINE_bool("hoist_input_projection", False,
                            "RNN graph with each layer's input projection computed for all time steps in one matmul.")
+_PREPARED = flags.DEFINE_string(
+    "prepared_info", None,
+    "model_info.json of a model prepared by tflatency.prepare (scripts/bench --saved_model / --keras): "
+    "copy its SavedModel and golden files instead of exporting.")
 _STRUCT = flags.DEFINE_string("golden_struct", None, "C++ struct name in the golden header (default: from the model name).")
 
 
@@ -61,16 +67,37 @@ def _write_weights(module, path):
                     f.write(np.ascontiguousarray(layer[key].numpy(), dtype="<f4").tobytes())
 
 
+def _copy_prepared(struct):
+    """A prepared model's SavedModel and golden files, copied to the outputs; the header for `struct`."""
+    import shutil  # pylint: disable=g-import-not-at-top
+    from tflatency import golden  # pylint: disable=g-import-not-at-top
+    source = _PREPARED.value[:-len("_info.json")]
+    try:
+        info, inputs, outputs = golden.read_golden(source)
+    except (OSError, ValueError, KeyError) as e:
+        sys.exit(f"export_model: --prepared_info={_PREPARED.value}: cannot read the prepared model: {e}")
+    shutil.copytree(os.path.join(os.path.dirname(source), "saved_model"), _SAVED_MODEL_DIR.value, dirs_exist_ok=True)
+    extra = {k: v for k, v in info.items() if k not in ("model", "kind", "fma_count", "inputs", "outputs")}
+    tolerances = [(name, array, spec["atol"], spec["rtol"]) for (name, array), spec in zip(outputs, info["outputs"])]
+    golden.write_golden(_GOLDEN_PREFIX.value, struct, info["model"], info["kind"], info["fma_count"], inputs,
+                        tolerances, extra)
+
+
 def main(argv):
     if len(argv) > 1:
         sys.exit(f"export_model: unexpected argument {argv[1]!r}")
+    for flag in (_SAVED_MODEL_DIR, _GOLDEN_PREFIX):
+        if not flag.value:
+            sys.exit(f"export_model: --{flag.name} is required")
+    if _PREPARED.value:
+        if _TRIVIAL.value or _CONFIG.value or _HOIST.value:
+            sys.exit("export_model: --prepared_info excludes --config, --trivial_multiply and --hoist_input_projection")
+        _copy_prepared(_STRUCT.value or "ModelGolden")
+        return
     if _TRIVIAL.value == bool(_CONFIG.value):
         sys.exit("export_model: give exactly one of --config or --trivial_multiply")
     if _TRIVIAL.value and _HOIST.value:
         sys.exit("export_model: --hoist_input_projection applies to an RNN (--config), not --trivial_multiply")
-    for flag in (_SAVED_MODEL_DIR, _GOLDEN_PREFIX):
-        if not flag.value:
-            sys.exit(f"export_model: --{flag.name} is required")
     try:
         config = None if _TRIVIAL.value else load_config(_CONFIG.value)
     except ConfigError as e:
@@ -85,22 +112,23 @@ def main(argv):
     tf.config.experimental.enable_op_determinism()
     if config is None:
         name, module, fmas = "trivial_multiply", TrivialMultiply(), 0
-        inputs = [np.array(6, np.int32), np.array(7, np.int32)]
-        input_names = ["x", "y"]
-        info = {"model": name}
+        inputs = [("x", np.array(6, np.int32)), ("y", np.array(7, np.int32))]
+        info = {"fma_source": "none (no dot or convolution)", "weight_bytes": 0}
     else:
         name, module, fmas = config.name, RnnModel(config, _HOIST.value), fma_count(config)
-        inputs = [make_golden_input(config)]
-        input_names = ["x"]
-        info = {"model": name, "config": config.to_dict(),
-                "graph": "hoisted_input_projection" if _HOIST.value else "per_step"}
-    output = module.serve(*[tf.constant(a) for a in inputs])
-    output = next(iter(output.values())).numpy()
+        inputs = [("x", make_golden_input(config))]
+        info = {"config": config.to_dict(), "graph": "hoisted_input_projection" if _HOIST.value else "per_step",
+                "fma_source": "config", "weight_bytes": 4 * config.weight_count()}
+    outputs = module.serve(*[tf.constant(a) for _, a in inputs])
+    outputs = [(key, value.numpy()) for key, value in sorted(outputs.items())]
     _export(module, module.serve, _SAVED_MODEL_DIR.value)
     if config is not None:
         _write_weights(module, _GOLDEN_PREFIX.value + "_weights.bin")
     struct = _STRUCT.value or _camel(name) + "Golden"
-    golden.write_golden(_GOLDEN_PREFIX.value, struct, name, "trivial" if config is None else "rnn", fmas, inputs, output, info, input_names)
+    tolerances = [(key, array) + ((golden.ATOL, golden.RTOL) if array.dtype == np.float32 else (0.0, 0.0))
+                  for key, array in outputs]
+    golden.write_golden(_GOLDEN_PREFIX.value, struct, name, "trivial" if config is None else "rnn", fmas,
+                        inputs, tolerances, info)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,13 @@ CONFIGS = os.path.join(HERE, "..", "configs")
 EXPORT = os.path.join(HERE, "export_model.py")
 
 
+def read(prefix):
+    """(info, input arrays, the one output array) of an exported model's golden files."""
+    info, inputs, outputs = golden.read_golden(prefix)
+    assert len(outputs) == 1, outputs
+    return info, [array for _, array in inputs], outputs[0][1]
+
+
 def export(config_name, out_dir, *extra):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=HERE)
     cmd = [sys.executable, EXPORT, f"--saved_model_dir={out_dir}/sm", f"--golden_prefix={out_dir}/m", *extra]
@@ -39,7 +46,7 @@ class ExportTest(absltest.TestCase):
             cls.dirs.append(out)
 
     def test_golden_files_are_byte_identical_across_exports(self):
-        names = ["m_golden.h", "m_info.json", "m_input0.bin", "m_output.bin"]
+        names = ["m_golden.h", "m_info.json", "m_input0.bin", "m_output0.bin"]
         match, mismatch, errors = filecmp.cmpfiles(self.dirs[0], self.dirs[1], names, shallow=False)
         self.assertEqual((mismatch, errors), ([], []))
         self.assertLen(match, 4)
@@ -52,7 +59,7 @@ class ExportTest(absltest.TestCase):
         self.assertEqual((sorted(match), mismatch, errors), (sorted(names), [], []))
 
     def test_golden_output_matches_numpy_reference(self):
-        info, inputs, output = golden.read_golden(self.dirs[0] + "/m")
+        info, inputs, output = read(self.dirs[0] + "/m")
         config = load_config(os.path.join(CONFIGS, "gru_3layer.json"))
         want = reference.forward(config, make_weights(config), inputs[0])
         ok, diff = golden.max_violation(output, want)
@@ -62,7 +69,7 @@ class ExportTest(absltest.TestCase):
 
     def test_header_is_exact(self):
         # Every float is written as an exact hex literal, so C++ sees TF's bits.
-        _, inputs, _ = golden.read_golden(self.dirs[0] + "/m")
+        _, inputs, _ = read(self.dirs[0] + "/m")
         with open(self.dirs[0] + "/m_golden.h") as f:
             text = f.read()
         self.assertIn(float(inputs[0].ravel()[0]).hex() + "f", text)
@@ -76,7 +83,7 @@ class ExportTest(absltest.TestCase):
         out = self.create_tempdir().full_path
         result = export(None, out, "--trivial_multiply")
         self.assertEqual(result.returncode, 0, result.stderr)
-        _, inputs, output = golden.read_golden(out + "/m")
+        _, inputs, output = read(out + "/m")
         self.assertEqual((int(inputs[0]), int(inputs[1]), int(output)), (6, 7, 42))
 
     def test_bad_config_is_one_line_error(self):
@@ -89,9 +96,9 @@ class ExportTest(absltest.TestCase):
         out = self.create_tempdir().full_path
         result = export("gru_3layer.json", out, "--hoist_input_projection")
         self.assertEqual(result.returncode, 0, result.stderr)
-        info, inputs, output = golden.read_golden(out + "/m")
+        info, inputs, output = read(out + "/m")
         self.assertEqual(info["graph"], "hoisted_input_projection")
-        _, _, per_step_output = golden.read_golden(self.dirs[0] + "/m")
+        _, _, per_step_output = read(self.dirs[0] + "/m")
         self.assertTrue(golden.max_violation(output, per_step_output)[0])
         with open(self.dirs[0] + "/m_info.json") as f:
             self.assertIn('"graph": "per_step"', f.read())

@@ -73,7 +73,7 @@ _HOISTED_SAVED_MODEL_DIR = flags.DEFINE_string(
     "hoist_input_projection = True); adds the onnxruntime and tflite *_hoisted cases.")
 _GOLDEN_PREFIX = flags.DEFINE_string(
     "golden_prefix", None,
-    "Path prefix of the RNN's golden files (<prefix>_info.json, _input0.bin, _output.bin). "
+    "Path prefix of the RNN's golden files (<prefix>_info.json, _input<i>.bin, _output<j>.bin). "
     "Default: derived from --saved_model_dir laid out as tf_saved_model writes it (<prefix>/saved_model).")
 _WEIGHTS = flags.DEFINE_string(
     "weights", None, "The model's exported weights (raw fp32, tflatency.weights). "

@@ -42,10 +42,11 @@ ALL_CASES = [
 
 
 def _perturbed(golden, delta=1e-2):
-    """A copy of `golden` whose output has `delta` added to element 0 (far above tolerance)."""
-    output = golden.output.copy()
+    """A copy of `golden` whose (single) output has `delta` added to element 0 (far above tolerance)."""
+    (name, output), = golden.named_outputs
+    output = output.copy()
     output.reshape(-1)[0] += delta
-    return dataclasses.replace(golden, output=output)
+    return dataclasses.replace(golden, named_outputs=[(name, output)])
 
 
 class GateTest(absltest.TestCase):
@@ -160,15 +161,15 @@ class ProgramTest(absltest.TestCase):
     def _copy_golden(self):
         source = flags.FLAGS.golden_prefix or peer_bench.golden_prefix_of(flags.FLAGS.saved_model_dir)
         prefix = os.path.join(self.create_tempdir().full_path, "rnn")
-        for suffix in ("_info.json", "_input0.bin", "_output.bin", "_weights.bin"):
+        for suffix in ("_info.json", "_input0.bin", "_output0.bin", "_weights.bin"):
             shutil.copyfile(source + suffix, prefix + suffix)
         return prefix
 
     def test_failed_gate_reports_no_time_and_exits_1(self):
         prefix = self._copy_golden()
-        output = np.fromfile(prefix + "_output.bin", dtype="<f4")
+        output = np.fromfile(prefix + "_output0.bin", dtype="<f4")
         output[0] += 1e-2
-        output.tofile(prefix + "_output.bin")
+        output.tofile(prefix + "_output0.bin")
         out = self.create_tempfile().full_path
         context_out = os.path.join(self.create_tempdir().full_path, "context.json")
         proc = _run_peer_bench("--engines=numpy", "--benchmark_min_time=1x", "--benchmark_repetitions=2",

@@ -53,7 +53,7 @@ _TRIVIAL_SAVED_MODEL_DIR = flags.DEFINE_string(
     "trivial_saved_model_dir", None, "SavedModel directory of the trivial int32 multiply.")
 _GOLDEN_PREFIX = flags.DEFINE_string(
     "golden_prefix", None,
-    "Path prefix of the RNN's golden files (<prefix>_info.json, _input0.bin, _output.bin). "
+    "Path prefix of the RNN's golden files (<prefix>_info.json, _input<i>.bin, _output<j>.bin). "
     "Default: derived from --saved_model_dir laid out as tf_saved_model writes it (<prefix>/saved_model).")
 _TRIVIAL_GOLDEN_PREFIX = flags.DEFINE_string(
     "trivial_golden_prefix", None,
@@ -287,7 +287,7 @@ def _context(models):
         "python_version": platform.python_version(),
         "numpy_version": np.__version__,
         "google_benchmark_python_version": benchmark.__version__,
-        "golden_tolerance": f"atol={models.rnn_golden.info.get('atol')} rtol={models.rnn_golden.info.get('rtol')}",
+        "golden_tolerance": models.rnn_golden.tolerance_text(),
     }
 
 

@@ -29,10 +29,11 @@ ALL_CASES = [
 
 
 def _corrupt(golden, delta):
-    """A copy of `golden` whose output has `delta` added to element 0."""
-    output = golden.output.copy()
+    """A copy of `golden` whose (single) output has `delta` added to element 0."""
+    (name, output), = golden.named_outputs
+    output = output.copy()
     output.reshape(-1)[0] += delta
-    return dataclasses.replace(golden, output=output)
+    return dataclasses.replace(golden, named_outputs=[(name, output)])
 
 
 class GateTest(absltest.TestCase):
@@ -98,9 +99,9 @@ class ProgramTest(absltest.TestCase):
         """A copy of the trivial multiply's golden files whose output is wrong; returns its prefix."""
         paths = py_bench.paths_from_flags()
         prefix = os.path.join(self.create_tempdir().full_path, "trivial_multiply")
-        for suffix in ("_info.json", "_input0.bin", "_input1.bin", "_output.bin"):
+        for suffix in ("_info.json", "_input0.bin", "_input1.bin", "_output0.bin"):
             shutil.copyfile(paths.trivial_golden_prefix + suffix, prefix + suffix)
-        np.array(43, np.int32).tofile(prefix + "_output.bin")  # 6 * 7 is not 43
+        np.array(43, np.int32).tofile(prefix + "_output0.bin")  # 6 * 7 is not 43
         return prefix
 
     def test_failed_gate_reports_no_time_and_exits_1(self):

@@ -8,28 +8,27 @@
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <type_traits>
 
 #include "benchmark/benchmark.h"
 #include "cc/harness/benchmark_flags.h"
 #include "cc/harness/fault_injection.h"
 #include "cc/harness/flags.h"
 #include "cc/harness/golden_compare.h"
+#include "cc/harness/golden_outputs.h"
 #include "cc/harness/per_call.h"
 #include "tf_python/tf_build_info.h"
 
 namespace tflatency {
 
-// Compares result 0 of the last Run with the golden output.
+// Compares every result of the last Run with its golden output (matched by name).
 template <class Traits>
 GoldenResult CompareAotOutput(typename Traits::Model& model) {
   using Golden = typename Traits::Golden;
-  using Out = std::remove_cv_t<std::remove_reference_t<decltype(Golden::kOutput[0])>>;
-  return CompareToGolden(static_cast<const Out*>(model.result_data(0)), Golden::kOutput,
-                         Golden::kOutputSize, Golden::kAtol, Golden::kRtol);
+  return CompareOutputs<Golden>(
+      [&model](int j) -> const void* { return model.result_data(Golden::ResultIndex(model, j)); });
 }
 
-// Sets the golden inputs, runs once and compares result 0 with the golden output.
+// Sets the golden inputs, runs once and compares every result with the golden outputs.
 template <class Traits>
 GoldenResult RunGoldenCheck(typename Traits::Model& model) {
   Traits::Golden::SetArgs(model);
@@ -88,7 +87,7 @@ void BM_AotInference(benchmark::State& state) {
     benchmark::DoNotOptimize(model.result_data(0));
     benchmark::ClobberMemory();
   }
-  if (Traits::Golden::kFmaCount > 0) {
+  if (Traits::Golden::kFmaCount > 0) {  // -1: a user's model XLA could not count
     state.counters["fma_per_second"] = benchmark::Counter(
         static_cast<double>(Traits::Golden::kFmaCount) * state.iterations(), benchmark::Counter::kIsRate);
   }

@@ -1,5 +1,5 @@
 // Golden check of the hand-written kernel against an exported model's own
-// files (<prefix>_input0.bin, <prefix>_output.bin, tolerance from _info.json),
+// files (<prefix>_input0.bin, <prefix>_output0.bin, tolerance from _info.json),
 // so the benchmark and the test work for any exported LSTM/GRU config.
 #ifndef TFLATENCY_CC_HAND_GOLDEN_FILES_H_
 #define TFLATENCY_CC_HAND_GOLDEN_FILES_H_

@@ -123,7 +123,7 @@ std::string LoadHandModelConfig(const std::string& info_path, HandModelConfig* c
     error = GetInt(json, field.first, info_path, field.second);
     if (!error.empty()) return error;
   }
-  for (const auto& field : {std::make_pair("atol", &c.atol), std::make_pair("rtol", &c.rtol)}) {
+  for (const auto& field : {std::make_pair("outputs.0.atol", &c.atol), std::make_pair("outputs.0.rtol", &c.rtol)}) {
     error = GetDouble(json, field.first, info_path, field.second);
     if (!error.empty()) return error;
   }

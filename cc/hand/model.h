@@ -1,6 +1,6 @@
 // An exported recurrent model as the hand-written kernel sees it: the config
 // read from <prefix>_info.json, and the raw float32 files next to it
-// (<prefix>_weights.bin, <prefix>_input0.bin, <prefix>_output.bin) written by
+// (<prefix>_weights.bin, <prefix>_input0.bin, <prefix>_output0.bin) written by
 // //python:export_model. Every failure is one line naming the file and field.
 #ifndef TFLATENCY_CC_HAND_MODEL_H_
 #define TFLATENCY_CC_HAND_MODEL_H_
@@ -31,11 +31,11 @@ struct HandModelFiles {
   std::string info() const { return prefix + "_info.json"; }
   std::string weights() const { return prefix + "_weights.bin"; }
   std::string input0() const { return prefix + "_input0.bin"; }
-  std::string output() const { return prefix + "_output.bin"; }
+  std::string output() const { return prefix + "_output0.bin"; }
 };
 HandModelFiles HandFilesFromPrefix(const std::string& prefix_or_info);
 
-// Reads <prefix>_info.json ("config" block, atol, rtol; checks fma_count against
+// Reads <prefix>_info.json ("config" block, outputs.0.atol and .rtol; checks fma_count against
 // FmaCount of the config). Returns "" or the error.
 std::string LoadHandModelConfig(const std::string& info_path, HandModelConfig* config);
 

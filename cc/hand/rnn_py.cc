@@ -23,8 +23,8 @@
 namespace tflatency {
 namespace {
 
-TensorSpec Spec(int64_t batch, int64_t time, int64_t width) {
-  return TensorSpec{"float32", 3, {batch, time, width}, batch * time * width};
+TensorSpec Spec(const char* name, int64_t batch, int64_t time, int64_t width) {
+  return TensorSpec{name, "float32", 3, {batch, time, width}, batch * time * width};
 }
 
 class PyHandModel {
@@ -41,13 +41,15 @@ class PyHandModel {
     rnn_ = HandRnn::Load(prefix, options, &error);
     if (!rnn_) throw py::value_error(error);
     const HandModelConfig& c = rnn_->config();
-    input_ = Spec(c.batch, c.time_steps, c.input_size);
-    output_ = Spec(c.batch, c.time_steps, c.units);
+    input_ = Spec("x", c.batch, c.time_steps, c.input_size);  // the exported RNN's signature names
+    output_ = Spec("y", c.batch, c.time_steps, c.units);
   }
+
+  static const char* InputName(int) { return "x"; }
 
   // model(x, out=None)
   py::object Call(const CallArgs& args) {
-    py::array input = CheckArray(args.inputs[0], input_, float32_, ArgName{"input", 0});
+    py::array input = CheckArray(args.inputs[0], input_, float32_, ArgName{"input", "x"});
     py::object result;
     float* dest;
     if (args.out == nullptr) {

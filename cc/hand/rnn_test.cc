@@ -87,10 +87,10 @@ void TestLstmHeaderAndBatch(const std::string& prefix, Isa isa, int threads) {
   if (!rnn) return;  // reported by TestGoldenFiles
   const std::string what = std::string(IsaName(isa)) + " threads=" + std::to_string(threads) + " rnn_547k";
   Check(rnn->fma_count() == Golden::kFmaCount, what + " fma_count " + std::to_string(rnn->fma_count()));
-  std::vector<float> out(Golden::kOutputSize, __builtin_nanf(""));
+  std::vector<float> out(Golden::kOutputSpecs[0].size, __builtin_nanf(""));
   rnn->Run(Golden::kInput0, out.data());
-  const GoldenResult header = CompareToGolden(out.data(), Golden::kOutput, Golden::kOutputSize, Golden::kAtol,
-                                              Golden::kRtol);
+  const GoldenResult header = CompareToGolden(out.data(), Golden::kOutput0, Golden::kOutputSpecs[0].size, Golden::kAtol[0],
+                                              Golden::kRtol[0]);
   Check(header.ok, what + " vs model_golden.h " + header.Describe());
 
   HandModelConfig config = rnn->config();
@@ -105,9 +105,9 @@ void TestLstmHeaderAndBatch(const std::string& prefix, Isa isa, int threads) {
   in2.insert(in2.end(), Golden::kInput0, Golden::kInput0 + in_n);
   std::vector<float> out2(2 * out_n, __builtin_nanf(""));
   batched->Run(in2.data(), out2.data());
-  const GoldenResult row0 = CompareToGolden(out2.data(), Golden::kOutput, out_n, Golden::kAtol, Golden::kRtol);
+  const GoldenResult row0 = CompareToGolden(out2.data(), Golden::kOutput0, out_n, Golden::kAtol[0], Golden::kRtol[0]);
   const GoldenResult row1 =
-      CompareToGolden(out2.data() + out_n, Golden::kOutput, out_n, Golden::kAtol, Golden::kRtol);
+      CompareToGolden(out2.data() + out_n, Golden::kOutput0, out_n, Golden::kAtol[0], Golden::kRtol[0]);
   Check(row0.ok && row1.ok, what + " batch 2 rows " + row0.Describe() + " / " + row1.Describe());
 }
 

@@ -15,9 +15,11 @@ struct GoldenResult {
   bool ok = true;
   double max_abs_diff = 0;
   int64_t worst_index = -1;
+  std::string output;  // named in the verdict when the model has several outputs
   std::string Describe() const {
     std::ostringstream out;
-    out << (ok ? "passed" : "FAILED") << ": max |got - golden| = " << max_abs_diff;
+    out << (ok ? "passed" : "FAILED") << ": " << (output.empty() ? "" : "output '" + output + "': ")
+        << "max |got - golden| = " << max_abs_diff;
     if (!ok) out << " at element " << worst_index;
     return out.str();
   }

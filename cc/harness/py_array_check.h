@@ -24,16 +24,19 @@ inline std::string ShapeString(const int64_t* dims, int rank) {
   return s + ")";
 }
 
-// The NumPy dtype of a spec (float32 or int32), made once per spec by the caller.
+// The NumPy dtype of a spec (float32, int32, int64 or bool), made once per spec by the caller.
 inline py::dtype SpecDtype(const TensorSpec& spec) {
-  return std::strcmp(spec.dtype, "float32") == 0 ? py::dtype::of<float>() : py::dtype::of<int32_t>();
+  if (std::strcmp(spec.dtype, "float32") == 0) return py::dtype::of<float>();
+  if (std::strcmp(spec.dtype, "int64") == 0) return py::dtype::of<int64_t>();
+  if (std::strcmp(spec.dtype, "bool") == 0) return py::dtype::of<bool>();
+  return py::dtype::of<int32_t>();
 }
 
-// An argument's name in error messages: "input 0", "out".
+// An argument's name in error messages: "input 'x'", "out".
 struct ArgName {
   const char* base;
-  int index = -1;
-  std::string str() const { return index < 0 ? base : std::string(base) + " " + std::to_string(index); }
+  const char* name = nullptr;
+  std::string str() const { return name == nullptr ? base : std::string(base) + " '" + name + "'"; }
 };
 
 // The argument as an array exactly matching `spec` (whose dtype is `dtype`),

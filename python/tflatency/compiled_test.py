@@ -52,15 +52,29 @@ class CompiledModelTest(parameterized.TestCase):
         self.assertTrue(RNN.check(y).ok)
 
     @parameterized.named_parameters(
-        ("float64", lambda x: x.astype(np.float64), TypeError, "input 0: expected dtype float32"),
-        ("wrong_rank", lambda x: x[0], ValueError, r"input 0: expected rank 3 \(1,2,150\), got rank 2"),
+        ("float64", lambda x: x.astype(np.float64), TypeError, "input 'x': expected dtype float32"),
+        ("wrong_rank", lambda x: x[0], ValueError, r"input 'x': expected rank 3 \(1,2,150\), got rank 2"),
         ("wrong_shape", lambda x: np.zeros((1, 3, 150), np.float32), ValueError, r"expected shape \(1,2,150\), got \(1,3,150\)"),
         ("strided", lambda x: np.zeros((1, 2, 300), np.float32)[:, :, ::2], ValueError, "not C-contiguous"),
-        ("list", lambda x: x.tolist(), TypeError, "input 0: expected a NumPy array"),
+        ("list", lambda x: x.tolist(), TypeError, "input 'x': expected a NumPy array"),
     )
     def test_bad_input(self, make, error, message):
         with self.assertRaisesRegex(error, message):
             compiled.load("rnn_547k")(make(RNN.inputs[0]))
+
+    def test_inputs_by_name(self):
+        model = compiled.load("rnn_547k")
+        np.testing.assert_array_equal(model(x=RNN.inputs[0]), model(RNN.inputs[0]))
+        module = compiled.module("rnn_547k")
+        self.assertEqual((module.input_names, module.output_names), (("x",), ("y",)))
+        trivial = compiled.load("trivial_multiply")
+        x, y = (np.array(v, np.int32) for v in (6, 7))
+        self.assertEqual(int(trivial(y=y, x=x)), 42)
+        self.assertEqual(int(trivial(x, y=y)), 42)
+        with self.assertRaisesRegex(TypeError, "^missing input 'x'$"):
+            trivial(y=y)
+        with self.assertRaisesRegex(TypeError, "^input 'x' given twice$"):
+            trivial(x, y, x=x)
 
     def test_bad_call_shapes(self):
         model = compiled.load("rnn_547k")
@@ -96,9 +110,9 @@ class CompiledModelTest(parameterized.TestCase):
 
     def test_hand_kernel_bad_arguments(self):
         model = compiled.load_hand("model/model")
-        with self.assertRaisesRegex(TypeError, "input 0: expected dtype float32"):
+        with self.assertRaisesRegex(TypeError, "input 'x': expected dtype float32"):
             model(RNN.inputs[0].astype(np.float64))
-        with self.assertRaisesRegex(ValueError, r"input 0: expected shape \(1,2,150\)"):
+        with self.assertRaisesRegex(ValueError, r"input 'x': expected shape \(1,2,150\)"):
             model(np.zeros((1, 2, 149), np.float32))
         with self.assertRaisesRegex(TypeError, "^unexpected keyword argument 'output'$"):
             model(RNN.inputs[0], output=None)

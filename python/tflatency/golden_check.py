@@ -24,9 +24,11 @@ class GoldenResult:
     ok: bool
     max_abs_diff: float
     worst_index: int = -1  # flat index of the first failing element, -1 when ok
+    output: str = ""  # the output named in the verdict, for models with several
 
     def describe(self):
-        text = f"{'passed' if self.ok else 'FAILED'}: max |got - golden| = {self.max_abs_diff:.6g}"
+        where = f"output '{self.output}': " if self.output else ""
+        text = f"{'passed' if self.ok else 'FAILED'}: {where}max |got - golden| = {self.max_abs_diff:.6g}"
         if not self.ok and self.worst_index >= 0:
             text += f" at element {self.worst_index}"
         return "golden check " + text
@@ -49,12 +51,12 @@ def compare(got, want, atol=golden.ATOL, rtol=golden.RTOL):
 
 @dataclasses.dataclass(frozen=True)
 class GoldenData:
-    """A model's golden vectors: the fixed inputs, TF's output and the tolerance."""
+    """A model's golden vectors: the fixed inputs, TF's outputs and their tolerances, by name."""
 
     prefix: str
     info: dict
-    inputs: list
-    output: np.ndarray
+    named_inputs: list   # [(name, array)] in info["inputs"] order
+    named_outputs: list  # [(name, array)] in info["outputs"] order
 
     @property
     def model(self):
@@ -62,12 +64,58 @@ class GoldenData:
 
     @property
     def fma_count(self):
-        return int(self.info.get("fma_count", 0))
+        """The model's multiply-accumulates per inference; 0 when unknown."""
+        return int(self.info.get("fma_count") or 0)
+
+    @property
+    def inputs(self):
+        return [array for _, array in self.named_inputs]
+
+    @property
+    def input_names(self):
+        return [name for name, _ in self.named_inputs]
+
+    @property
+    def output_names(self):
+        return [name for name, _ in self.named_outputs]
+
+    @property
+    def output(self):
+        """The output of a single-output model (the RNNs, the trivial multiply)."""
+        if len(self.named_outputs) != 1:
+            raise ValueError(f"{self.prefix}: model has {len(self.named_outputs)} outputs, not one")
+        return self.named_outputs[0][1]
+
+    def tolerance(self, j):
+        spec = self.info["outputs"][j]
+        return spec.get("atol", golden.ATOL), spec.get("rtol", golden.RTOL)
+
+    def tolerance_text(self):
+        """'atol=1e-05 rtol=0.0001', per output when the model has several (for a run's context)."""
+        parts = []
+        for j, name in enumerate(self.output_names):
+            atol, rtol = self.tolerance(j)
+            parts.append((f"{name}: " if len(self.output_names) > 1 else "") + f"atol={atol} rtol={rtol}")
+        return "; ".join(parts)
 
     def check(self, got):
-        """The gate: compares an output with this golden output at the recorded tolerance."""
-        return compare(got, self.output,
-                       atol=self.info.get("atol", golden.ATOL), rtol=self.info.get("rtol", golden.RTOL))
+        """The gate: an output array (single-output models) or {output name: array}, at the recorded tolerances."""
+        if not isinstance(got, dict):
+            if len(self.named_outputs) != 1:
+                return GoldenResult(False, float("inf"))
+            atol, rtol = self.tolerance(0)
+            return compare(got, self.named_outputs[0][1], atol=atol, rtol=rtol)
+        worst = GoldenResult(True, 0.0)
+        for j, (name, want) in enumerate(self.named_outputs):
+            if name not in got:
+                return GoldenResult(False, float("inf"), output=name)
+            atol, rtol = self.tolerance(j)
+            result = dataclasses.replace(compare(got[name], want, atol=atol, rtol=rtol), output=name)
+            if not result.ok:
+                return result
+            if not result.max_abs_diff <= worst.max_abs_diff:
+                worst = result
+        return worst
 
 
 class GoldenError(ValueError):
@@ -77,9 +125,9 @@ class GoldenError(ValueError):
 def load(prefix):
     """Reads the golden files at `prefix`; raises GoldenError with a one-line message."""
     try:
-        info, inputs, output = golden.read_golden(prefix)
+        info, inputs, outputs = golden.read_golden(prefix)
     except OSError as e:
         raise GoldenError(f"{prefix}: cannot read golden files: {e.strerror}: {e.filename}") from None
     except (ValueError, KeyError, TypeError) as e:
         raise GoldenError(f"{prefix}: corrupt golden files: {e}") from None
-    return GoldenData(prefix=prefix, info=info, inputs=inputs, output=output)
+    return GoldenData(prefix=prefix, info=info, named_inputs=inputs, named_outputs=outputs)

@@ -53,11 +53,11 @@ class CcPerCallTest(absltest.TestCase):
     def test_wrong_golden_output_writes_nothing_and_exits_1(self):
         src = MODEL_INFO[: -len("_info.json")]
         prefix = os.path.join(self.create_tempdir().full_path, "model")
-        for suffix in ("_info.json", "_input0.bin", "_output.bin", "_weights.bin"):
+        for suffix in ("_info.json", "_input0.bin", "_output0.bin", "_weights.bin"):
             shutil.copyfile(src + suffix, prefix + suffix)
-        output = np.fromfile(prefix + "_output.bin", dtype="<f4")
+        output = np.fromfile(prefix + "_output0.bin", dtype="<f4")
         output[0] += 1.0
-        output.tofile(prefix + "_output.bin")
+        output.tofile(prefix + "_output0.bin")
         out = os.path.join(self.create_tempdir().full_path, "x.percall.json")
         proc = run_hand_bench(f"--model_prefix={prefix}", "--benchmark_filter=^hand/scalar/rnn(/real_time)?$",
                               f"--per_call_out={out}", "--per_call_count=50")

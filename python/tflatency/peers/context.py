@@ -18,7 +18,7 @@ def base_context(model, pinned_cpu, engines):
         "program": "peer_bench",
         "model": model.golden.model,
         "fma_count": model.golden.fma_count,
-        "golden_tolerance": f"atol={model.golden.info.get('atol')} rtol={model.golden.info.get('rtol')}",
+        "golden_tolerance": model.golden.tolerance_text(),
         "weights_file": model.weights_path,
         "pinned_cpu": pinned_cpu,
         "cpu_affinity": sorted(os.sched_getaffinity(0)),
