@@ -21,7 +21,7 @@ from tflatency.bench.errors import RunFailed
 from tflatency.bench.errors import UsageError
 from tflatency.bench.interrupt import Interrupted
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 _HELP = ("-h", "--help", "--helpfull")
 
 
