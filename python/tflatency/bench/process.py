@@ -13,6 +13,7 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -59,6 +60,19 @@ def _stop(proc, pidfd, stop_signal, grace):
     _signal_group(proc.pid, signal.SIGKILL)
 
 
+def _say_where_output_goes(target, message):
+    """Writes `message` where the child's stderr would have gone (a file object, a descriptor, or ours)."""
+    if target in (None, subprocess.DEVNULL):
+        if target is None:
+            sys.stderr.write(message)
+        return
+    if isinstance(target, int):
+        os.write(target, message.encode())
+    else:
+        target.write(message.encode() if "b" in getattr(target, "mode", "b") else message)
+        target.flush()
+
+
 def run(argv, *, timeout=None, stdout=None, stderr=None, env=None, cwd=None,
         stop_signal=signal.SIGTERM, grace=KILL_GRACE_SECONDS):
     """Runs `argv` to its end or its time limit (seconds); returns an Exit.
@@ -66,8 +80,12 @@ def run(argv, *, timeout=None, stdout=None, stderr=None, env=None, cwd=None,
     stdout/stderr are as for subprocess (None: inherited). Any exception while
     waiting (Interrupted above all) stops the child's group before it goes on.
     """
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                            env=env, cwd=cwd, start_new_session=True)
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+                                env=env, cwd=cwd, start_new_session=True)
+    except OSError as e:  # as a shell says it: 127 not found, 126 not executable
+        _say_where_output_goes(stdout if stderr == subprocess.STDOUT else stderr, f"{argv[0]}: {e.strerror}\n")
+        return Exit(127 if isinstance(e, FileNotFoundError) else 126)
     timed_out = False
     pidfd = os.pidfd_open(proc.pid)
     try:
