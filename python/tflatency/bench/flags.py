@@ -4,7 +4,8 @@ Every flag is written --name=value (--quick and --sweep alone are switches;
 --sweep=FILE names another sweep file). Values are checked as text, in the
 order below, so each message quotes what the user typed; main.py prints it as
 `bench: <message> (see the header of scripts/bench for usage)` with exit
-status 2. Relative paths are taken from the working directory (scripts/bench
+status 2. `python -m tflatency.bench.flags [flags]` checks them alone (what
+scripts/bench does before scripts/setup, so a typo is reported at once). Relative paths are taken from the working directory (scripts/bench
 runs in the project's root). --quick sets --repetitions=3 and --min_time=0.05
 whatever they were, and --per_call_count to 1000 unless given.
 """
@@ -12,9 +13,11 @@ whatever they were, and --per_call_count to 1000 unless given.
 import dataclasses
 import os
 import re
+import sys
 
 from absl import flags as absl_flags
 
+from tflatency.bench import errors
 from tflatency.bench import plan
 from tflatency.bench.errors import UsageError
 
@@ -90,7 +93,8 @@ def parse(argv, root):
     """argv (program name first) -> Settings; raises UsageError with the first problem's one line."""
     args = _checked_syntax(argv[1:])
     args = [f"--sweep={os.path.join(root, DEFAULT_SWEEP)}" if arg == "--sweep" else arg for arg in args]
-    FLAGS.unparse_flags()
+    for name in FLAGS:  # back to the defaults: parse() may run more than once in a process
+        FLAGS[name].unparse()
     try:
         FLAGS([argv[0], *args])
     except absl_flags.Error as e:  # not expected after the syntax check; still one line
@@ -132,3 +136,17 @@ def parse(argv, root):
         pin_cpu=int(f.pin_cpu) if f.pin_cpu else None,
         only=f.only or None,
     )
+
+
+def main(argv):
+    """Checks the flags only: exit status 2 after the one line, else 0."""
+    try:
+        parse(argv, os.getcwd())
+    except UsageError as e:
+        print(errors.message(e), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

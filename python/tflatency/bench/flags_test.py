@@ -1,5 +1,7 @@
 """flags.parse: defaults, --quick's values, --sweep's two spellings, and every one-line error."""
 
+import contextlib
+import io
 import os
 
 from absl.testing import absltest
@@ -90,6 +92,20 @@ class ErrorsTest(parameterized.TestCase):
                          "bench: unknown flag '--bogus' (see the header of scripts/bench for usage)")
         self.assertEqual(errors.exit_status(UsageError("x")), 2)
         self.assertEqual(errors.exit_status(errors.RunFailed("x")), 1)
+
+
+class CheckOnlyTest(absltest.TestCase):
+    """`python -m tflatency.bench.flags`: what scripts/bench runs before setup."""
+
+    def test_bad_flag_is_status_2_with_the_line(self):
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            self.assertEqual(flags.main(["bench", "--repetitions=0"]), 2)
+        self.assertEqual(stderr.getvalue(), "bench: --repetitions must be a positive integer, got '0' "
+                                            "(see the header of scripts/bench for usage)\n")
+
+    def test_good_flags_are_status_0(self):
+        self.assertEqual(flags.main(["bench", "--quick", "--only=^aot/"]), 0)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ INCOMPLETE; an earlier results folder is byte-identical.
 
 import os
 import signal
+import tempfile
 import time
 
 from absl.testing import absltest
@@ -40,23 +41,28 @@ def _wait_for(path, seconds):
 
 class InterruptTest(parameterized.TestCase):
 
-    def setUp(self):
-        super().setUp()
-        base = self.create_tempdir().full_path
-        self.results_root = os.path.join(base, "results")
-        self.fake_dir = os.path.join(base, "fake")
-        os.makedirs(self.fake_dir)
-        # An earlier, finished run beside the one to interrupt.
-        self.earlier = os.path.join(self.results_root, "earlier")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # An earlier, finished run beside the ones to interrupt.
+        base = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        cls.results_root = os.path.join(base, "results")
+        cls.earlier = os.path.join(cls.results_root, "earlier")
         earlier_fakes = os.path.join(base, "earlier_fake")
         os.makedirs(earlier_fakes)
-        done = testlib.run([testlib.program("//fake:e", {"e/x/ok/rnn": "ok"})], earlier_fakes, self.earlier)
-        self.assertEqual(done.returncode, 0, done.stderr)
-        self.earlier_digest = testlib.folder_digest(self.earlier)
+        done = testlib.run([testlib.program("//fake:e", {"e/x/ok/rnn": "ok"})], earlier_fakes, cls.earlier)
+        if done.returncode != 0:
+            raise AssertionError(f"the earlier run failed: {done.stderr}")
+        cls.earlier_digest = testlib.folder_digest(cls.earlier)
+
+    def setUp(self):
+        super().setUp()
+        self.fake_dir = self.create_tempdir().full_path
+        self.folder = os.path.join(self.results_root, self.id().rsplit(".", 1)[-1])
 
     def _interrupt(self, programs, send):
         """Starts the run, waits for the slow case, calls send(proc); returns (proc, stdout, stderr, seconds)."""
-        folder = os.path.join(self.results_root, "interrupted")
+        folder = self.folder
         proc = testlib.start(programs, self.fake_dir, folder)
         try:
             _wait_for(os.path.join(self.fake_dir, "a__x__slow__rnn.pids"), SLOW_CASE_START_SECONDS)
