@@ -29,10 +29,10 @@ def case_settings(settings):
                                 time_limit=settings.path_timeout, run_under=run_under)
 
 
-def _list_all(programs, folder, time_limit):
+def _list_all(programs, folder):
     listed = []
     for program in programs:
-        cases, failure = programs_lib.list_cases(program, time_limit)
+        cases, failure = programs_lib.list_cases(program)
         if failure:
             folder.record([failure])
         else:
@@ -50,7 +50,7 @@ def run(folder, programs, settings, merge_argv, env=None):
     then `merge_argv` + [folder]. Raises UsageError if --only matches no case (the folder
     is removed), RunFailed if the merge fails, Interrupted on Ctrl-C / SIGTERM."""
     with folder.keeping_partial_results():
-        listed = _list_all(programs, folder, settings.path_timeout)
+        listed = _list_all(programs, folder)
         planned = plan_lib.plan(listed, plan_lib.compile_only(settings.only))
         if not planned and settings.only:
             folder.discard()

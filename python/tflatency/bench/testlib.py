@@ -14,6 +14,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORCHESTRATOR = os.path.join(HERE, "testdata", "fake_orchestrator.py")
+FAKE_BENCHMARK = os.path.join(HERE, "testdata", "fake_benchmark.py")
 MERGE = os.path.abspath(os.path.join("python", "merge_results"))
 # Small and fast: two repetitions, a short time limit, a few per-call calls.
 FAST_FLAGS = ("--repetitions=2", "--min_time=0.01", "--path_timeout=3", "--per_call_count=10")

@@ -19,9 +19,8 @@ from tflatency.bench import execution
 from tflatency.bench import flags
 from tflatency.bench import main
 from tflatency.bench import results
+from tflatency.bench import testlib
 from tflatency.bench.programs import Program
-
-FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_benchmark.py")
 
 
 def _own_flags(argv):
@@ -36,7 +35,7 @@ def _own_flags(argv):
 
 
 def programs(specs, fake_dir):
-    return [Program(label=spec["label"], argv=(sys.executable, FAKE),
+    return [Program(label=spec["label"], argv=(sys.executable, testlib.FAKE_BENCHMARK),
                     flags=(f"--fake_cases={','.join(f'{c}={b}' for c, b in spec['cases'].items())}",
                            f"--fake_dir={fake_dir}"),
                     min_time=spec.get("min_time", "0.01s"), per_call=spec.get("per_call", True),
