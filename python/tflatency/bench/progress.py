@@ -78,7 +78,7 @@ class LiveLine:
         self.stream = stream or sys.stderr
         columns, lines = _size(self.stream)
         self._bar = _CaseBar(total=total, file=self.stream, leave=False, ncols=columns, nrows=lines,
-                             bar_format="{desc} |{bar:20}| {timing}")
+                             desc=f"bench: [0/{total}]", bar_format="{desc} |{bar:20}| {timing}")
         self._lock = threading.Lock()
         self._run_started = time.monotonic()
         self._case_started = self._run_started
