@@ -20,8 +20,10 @@ The layers, bottom up (each module has one job):
   model_run  one model: build, context, programs, execution
   sweep      every model of a sweep file, one results subfolder each, then sweep_report
   flags      scripts/bench's flags (absl), their checks and one-line errors
+  errors     the one-line errors: UsageError (exit 2), RunFailed (exit 1)
   main       the entry point: exit statuses and the last lines
 
 Everything below `bazel` runs on any program that speaks google-benchmark's
-command line, so the tests drive it with small fake programs (testdata/).
+command line, so the tests drive it with small fake programs (testdata/,
+started through testlib.py).
 """
