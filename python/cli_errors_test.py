@@ -34,6 +34,10 @@ class ScriptErrorsTest(parameterized.TestCase):
         ("bad_per_call_count", ["--per_call_count=0"], r"^bench: --per_call_count must be a positive integer, got '0'"),
         ("bad_only", ["--only=("], r"^bench: --only='\(' is not a valid extended regular expression"),
         ("missing_model_config", ["--model_config=/nonexistent/m.json"], r"^bench: --model_config=/nonexistent/m.json: cannot read config"),
+        ("missing_sweep", ["--sweep=/nonexistent/s.json"], r"^bench: --sweep=/nonexistent/s.json: cannot read sweep"),
+        ("sweep_and_model_config", ["--sweep", "--model_config=configs/rnn_547k.json"],
+         r"^bench: --sweep and --model_config exclude each other"),
+        ("existing_results_dir", ["--results_dir=/"], r"^bench: --results_dir=/ already exists \(results are never overwritten\)"),
     )
     def test_bench_rejects(self, args, message):
         status, lines = run(["scripts/bench", *args])

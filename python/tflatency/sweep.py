@@ -39,6 +39,19 @@ def load_sweep(path):
     return configs
 
 
+def write_configs(configs, out_dir):
+    """Writes each config to OUT_DIR/<name>.json (the folder is created); returns their paths in order."""
+    os.makedirs(out_dir, exist_ok=True)
+    paths = []
+    for config in configs:
+        path = os.path.join(out_dir, config.name + ".json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(config.to_dict(), f, indent=2)
+            f.write("\n")
+        paths.append(path)
+    return paths
+
+
 def main(argv):
     if len(argv) != 3:
         print("usage: python -m tflatency.sweep SWEEP.json OUT_DIR", file=sys.stderr)
@@ -48,11 +61,8 @@ def main(argv):
     except ConfigError as e:
         print(e, file=sys.stderr)
         return 2
-    os.makedirs(argv[2], exist_ok=True)
+    write_configs(configs, argv[2])
     for config in configs:
-        with open(os.path.join(argv[2], config.name + ".json"), "w", encoding="utf-8") as f:
-            json.dump(config.to_dict(), f, indent=2)
-            f.write("\n")
         print(config.name)
     return 0
 

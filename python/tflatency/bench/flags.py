@@ -1,0 +1,152 @@
+"""scripts/bench's flags: defined with absl, checked here, one line per bad value.
+
+Every flag is written --name=value (--quick and --sweep alone are switches;
+--sweep=FILE names another sweep file). Values are checked as text, in the
+order below, so each message quotes what the user typed; main.py prints it as
+`bench: <message> (see the header of scripts/bench for usage)` with exit
+status 2. `python -m tflatency.bench.flags [flags]` checks them alone (what
+scripts/bench does before scripts/setup, so a typo is reported at once). Relative paths are taken from the working directory (scripts/bench
+runs in the project's root). --quick sets --repetitions=3 and --min_time=0.05
+whatever they were, and --per_call_count to 1000 unless given.
+"""
+
+import dataclasses
+import os
+import re
+import sys
+
+from absl import flags as absl_flags
+
+from tflatency.bench import errors
+from tflatency.bench import plan
+from tflatency.bench.errors import UsageError
+
+DEFAULT_MODEL_CONFIG = "configs/rnn_547k.json"  # relative to the project's root
+DEFAULT_SWEEP = "configs/sweep.json"
+QUICK_REPETITIONS, QUICK_MIN_TIME = 3, "0.05"
+DEFAULT_PER_CALL_COUNT, QUICK_PER_CALL_COUNT = 5000, 1000
+
+FLAGS = absl_flags.FlagValues()  # bench's own: no clash with the flags of the modules it imports
+absl_flags.DEFINE_boolean("quick", False, "3 repetitions of 0.05 s and 1000 per-call calls: a run of minutes.",
+                          flag_values=FLAGS)
+absl_flags.DEFINE_string("model_config", None, f"Model config to build and run every path for (default {DEFAULT_MODEL_CONFIG}).",
+                         flag_values=FLAGS)
+absl_flags.DEFINE_string("sweep", None, f"Run the whole matrix for every model of this sweep file (--sweep alone: {DEFAULT_SWEEP}), "
+                         "one results subfolder each, then fit latency = fixed + per-FMA cost (scaling.md).",
+                         flag_values=FLAGS)
+absl_flags.DEFINE_string("pin_cpu", None, "Run every case pinned to this CPU (taskset).", flag_values=FLAGS)
+absl_flags.DEFINE_string("repetitions", "10", "google-benchmark repetitions per case.", flag_values=FLAGS)
+absl_flags.DEFINE_string("min_time", "0.5", "google-benchmark's minimum time per repetition, in seconds.", flag_values=FLAGS)
+absl_flags.DEFINE_string("path_timeout", "300", "Time limit of each case's run (and of its per-call run), in seconds.",
+                         flag_values=FLAGS)
+absl_flags.DEFINE_string("per_call_count", None, f"Timed calls of each case's per-call run (default {DEFAULT_PER_CALL_COUNT}, "
+                         f"--quick {QUICK_PER_CALL_COUNT}).", flag_values=FLAGS)
+absl_flags.DEFINE_string("results_dir", None, "Write the results here (must not exist) instead of results/<UTC>-<host>.",
+                         flag_values=FLAGS)
+absl_flags.DEFINE_string("only", None, "Run only the cases whose name (e.g. aot/haswell/rnn) contains a match of "
+                         "this regular expression.", flag_values=FLAGS)
+
+_SWITCHES = ("quick", "sweep")
+_POSITIVE_INTEGER = re.compile(r"[1-9][0-9]*")
+_SECONDS = re.compile(r"[0-9]*\.?[0-9]+")
+_CPU_NUMBER = re.compile(r"[0-9]+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    model_config: str        # absolute path
+    model_config_given: bool
+    sweep: object            # absolute path of the sweep file, or None
+    results_dir: object      # absolute path, or None for results/<UTC>-<host>
+    quick: bool
+    repetitions: int
+    min_time: str            # seconds, as typed: C++ programs take it so, Python ones with an "s"
+    path_timeout: int        # seconds
+    per_call_count: int
+    pin_cpu: object          # int, or None
+    only: object             # the --only pattern, or None
+
+
+def usage():
+    """The flags' help, for --help."""
+    return ("usage: scripts/bench [--quick] [--model_config=PATH] [--pin_cpu=N] [--repetitions=N] [--min_time=SECONDS]\n"
+            "                     [--path_timeout=SECONDS] [--per_call_count=N] [--results_dir=DIR] [--only=REGEX]\n"
+            "       scripts/bench --sweep[=configs/sweep.json] [the same flags but --model_config]\n\n"
+            + FLAGS.module_help(__name__))
+
+
+def _checked_syntax(args):
+    """args with each one checked to be a flag of ours written as scripts/bench takes it."""
+    for arg in args:
+        name, has_value, _ = arg[2:].partition("=") if arg.startswith("--") else ("", "", "")
+        known = bool(name) and name in FLAGS
+        if not known or (name not in _SWITCHES and not has_value) or (name == "quick" and has_value):
+            raise UsageError(f"unknown flag '{arg}'")
+    return args
+
+
+def _absolute(path):
+    return os.path.realpath(path) if path is not None else None
+
+
+def parse(argv, root):
+    """argv (program name first) -> Settings; raises UsageError with the first problem's one line."""
+    args = _checked_syntax(argv[1:])
+    args = [f"--sweep={os.path.join(root, DEFAULT_SWEEP)}" if arg == "--sweep" else arg for arg in args]
+    for name in FLAGS:  # back to the defaults: parse() may run more than once in a process
+        FLAGS[name].unparse()
+    try:
+        FLAGS([argv[0], *args])
+    except absl_flags.Error as e:  # not expected after the syntax check; still one line
+        raise UsageError(str(e)) from None
+    f = FLAGS
+    if not _POSITIVE_INTEGER.fullmatch(f.repetitions):
+        raise UsageError(f"--repetitions must be a positive integer, got '{f.repetitions}'")
+    if not _SECONDS.fullmatch(f.min_time):
+        raise UsageError(f"--min_time must be a number of seconds, got '{f.min_time}'")
+    if not _POSITIVE_INTEGER.fullmatch(f.path_timeout):
+        raise UsageError(f"--path_timeout must be a positive integer, got '{f.path_timeout}'")
+    if f.per_call_count and not _POSITIVE_INTEGER.fullmatch(f.per_call_count):
+        raise UsageError(f"--per_call_count must be a positive integer, got '{f.per_call_count}'")
+    cpus = len(os.sched_getaffinity(0))
+    if f.pin_cpu and not (_CPU_NUMBER.fullmatch(f.pin_cpu) and int(f.pin_cpu) < cpus):
+        raise UsageError(f"--pin_cpu must be a CPU number below {cpus}, got '{f.pin_cpu}'")
+    if f.only:
+        try:
+            plan.compile_only(f.only)
+        except re.error:
+            raise UsageError(f"--only='{f.only}' is not a valid extended regular expression") from None
+    results_dir = _absolute(f.results_dir or None)
+    if results_dir and os.path.lexists(results_dir):
+        raise UsageError(f"--results_dir={results_dir} already exists (results are never overwritten)")
+    if f.sweep is not None and f.model_config is not None:
+        raise UsageError("--sweep and --model_config exclude each other")
+    per_call_count = int(f.per_call_count) if f.per_call_count else (
+        QUICK_PER_CALL_COUNT if f.quick else DEFAULT_PER_CALL_COUNT)
+    return Settings(
+        model_config=_absolute(f.model_config) or os.path.join(root, DEFAULT_MODEL_CONFIG),
+        model_config_given=f.model_config is not None,
+        sweep=_absolute(f.sweep),
+        results_dir=results_dir,
+        quick=f.quick,
+        repetitions=QUICK_REPETITIONS if f.quick else int(f.repetitions),
+        min_time=QUICK_MIN_TIME if f.quick else f.min_time,
+        path_timeout=int(f.path_timeout),
+        per_call_count=per_call_count,
+        pin_cpu=int(f.pin_cpu) if f.pin_cpu else None,
+        only=f.only or None,
+    )
+
+
+def main(argv):
+    """Checks the flags only: exit status 2 after the one line, else 0."""
+    try:
+        parse(argv, os.getcwd())
+    except UsageError as e:
+        print(errors.message(e), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

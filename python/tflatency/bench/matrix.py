@@ -1,0 +1,56 @@
+"""Which programs make up a run, in the order their cases are interleaved (plan.py).
+
+Every path of the investigation: the Python API, the C++ API, XLA AOT, the
+hardware's bounds (no per-call pass: they time kernels, not inferences), the
+hand kernel, the AOT model from Python, and the engines users pick instead,
+unpinned and pinned to one CPU (on 2 cores a multi-threaded runtime can lose
+half its speed bouncing between them). C++ google-benchmark 1.7 takes
+--benchmark_min_time in plain seconds, the Python package 1.9 wants a unit.
+"""
+
+import os
+
+from tflatency.bench import failures
+from tflatency.bench.programs import Program
+
+CONTEXT_TARGET = "//python:collect_context"
+# What one build makes: every benchmark program, then the context collector.
+TARGETS = ("//cc:aot_bench", "//cc:session_bench", "//cc:bound_bench", "//python:py_bench",
+           "//python:compiled_bench", "//python:peer_bench", "//cc:hand_bench", CONTEXT_TARGET)
+PINNED_SUFFIX = "_pinned"
+_MODEL_SHAPE_FLAGS = ("cell", "layers", "units", "input_size", "time_steps", "batch")
+
+
+def bound_flags(config):
+    """bound_bench takes the model's shape as flags."""
+    return tuple(f"--{field}={getattr(config, field)}" for field in _MODEL_SHAPE_FLAGS)
+
+
+def pinned_cpu(settings):
+    """The CPU the pinned engines run on: --pin_cpu, else the last one."""
+    return settings.pin_cpu if settings.pin_cpu is not None else len(os.sched_getaffinity(0)) - 1
+
+
+def programs(settings, config, runner_for):
+    """(Programs in interleaving order, failures of the targets that could not be prepared).
+    runner_for(label) -> the command path that runs it, or None."""
+    cc, py = settings.min_time, f"{settings.min_time}s"
+    wanted = [
+        ("//python:py_bench", dict(min_time=py)),
+        ("//cc:session_bench", dict(min_time=cc)),
+        ("//cc:aot_bench", dict(min_time=cc)),
+        ("//cc:bound_bench", dict(min_time=cc, flags=bound_flags(config), per_call=False)),
+        ("//cc:hand_bench", dict(min_time=cc)),
+        ("//python:compiled_bench", dict(min_time=py)),
+        ("//python:peer_bench", dict(min_time=py)),
+        ("//python:peer_bench", dict(min_time=py, flags=(f"--pin_cpu={pinned_cpu(settings)}",),
+                                     name_suffix=PINNED_SUFFIX)),
+    ]
+    ready, unprepared = [], []
+    for label, options in wanted:
+        runner = runner_for(label)
+        if runner is None:
+            unprepared.append(failures.Failure(label, f"could not prepare {label} to run"))
+        else:
+            ready.append(Program(label=label, argv=(runner,), **options))
+    return ready, unprepared

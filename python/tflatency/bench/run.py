@@ -1,0 +1,84 @@
+"""One case, in its own processes: its google-benchmark pass, then its per-call pass.
+
+The benchmark pass writes <stem>.json (and <stem>.log); the program writes its
+JSON as it goes, so it goes to <stem>.json.tmp and only a complete one is moved
+into place. A case that ran clean (status 0) and whose program has a per-call
+mode then runs once more in a fresh process, call by call: <stem>.percall.json
+and <stem>.percall.log. Each pass runs under the per-path time limit, in its own
+process session (process.py). Returns the failures (failures.py) it met.
+"""
+
+import dataclasses
+import os
+import subprocess
+
+from tflatency.bench import failures
+from tflatency.bench import names
+from tflatency.bench import process
+
+PER_CALL_SUFFIX = ".percall"
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseSettings:
+    """What every case's command line needs from the run's settings."""
+    repetitions: int
+    per_call_count: int
+    time_limit: int  # seconds, per pass
+    run_under: tuple = ()  # e.g. ("taskset", "-c", "1") for --pin_cpu
+
+
+def _filter(case):
+    return f"--benchmark_filter=^{case}(/real_time)?$"
+
+
+def _nonempty(path):
+    return os.path.isfile(path) and os.path.getsize(path) > 0
+
+
+def _run_logged(argv, log_path, settings, env):
+    with open(log_path, "wb") as log:
+        return process.run([*settings.run_under, *argv], timeout=settings.time_limit,
+                           stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def run_case(planned, settings, folder, env=None):
+    """Runs one PlannedCase into `folder`; returns a list of failures.Failure (empty: all went well)."""
+    program = planned.program
+    stem = os.path.join(folder, names.file_stem(planned.case, program.name_suffix))
+    name = names.report_name(planned.case, program.name_suffix)
+    flags = (*program.flags, *planned.flags)
+    results, temporary, log = stem + ".json", stem + ".json.tmp", stem + ".log"
+    try:
+        exit = _run_logged([*program.argv, _filter(planned.case),
+                            f"--benchmark_repetitions={settings.repetitions}",
+                            f"--benchmark_min_time={program.min_time}",
+                            f"--benchmark_out={temporary}", "--benchmark_out_format=json", *flags],
+                           log, settings, env)
+        reason = failures.benchmark_reason(exit, _nonempty(temporary), log, settings.time_limit)
+        if reason:
+            return [failures.Failure(name, reason)]
+        names.keep(temporary, results, program.name_suffix)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    # Only a case that ran clean gets its per-call pass: a failed one is FAILED already.
+    if not (program.per_call and exit.returncode == 0):
+        return []
+    return _run_per_call(planned, name, stem + PER_CALL_SUFFIX, flags, settings, env)
+
+
+def _run_per_call(planned, name, stem, flags, settings, env):
+    results, temporary, log = stem + ".json", stem + ".json.tmp", stem + ".log"
+    try:
+        exit = _run_logged([*planned.program.argv, _filter(planned.case), f"--per_call_out={temporary}",
+                            f"--per_call_count={settings.per_call_count}", *flags],
+                           log, settings, env)
+        reason = failures.per_call_reason(exit, _nonempty(temporary), log, settings.time_limit)
+        if reason:
+            return [failures.Failure(name, reason, failures.PER_CALL_MODE)]
+        names.keep(temporary, results, planned.program.name_suffix)
+        return []
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
