@@ -26,6 +26,9 @@
 // ~350 ns here), and the two-core bounds move with it. The ISA is the widest this CPU
 // has (or --isa), chosen at run time. Exits 2 on a bad flag, 1 if a matvec
 // disagreed with the scalar reference (checked once at startup, every model).
+// Any model that is not an RNN (a user's: --weight_bytes=N [--fma_count=N]) gets
+// bound/fma_peak for its FMA count (when known), bound/weight_stream reading every
+// weight byte once (one matrix times a vector) and bound/weight_stream_2cores.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -140,6 +143,18 @@ void AddShapeContext(const RnnShape& s, Isa isa, const StreamModel& model) {
   benchmark::AddCustomContext("weight_stream_per_step_bytes", std::to_string(PerStepWeightBytes(s)));
 }
 
+// Any model (--weight_bytes): what it reads and computes, and how the weight stream stands in for it.
+void AddAnyModelContext(const BoundConfig& config, const StreamModel& model) {
+  benchmark::AddCustomContext("bound_isa", IsaName(config.isa));
+  benchmark::AddCustomContext("bound_isa_widest", IsaName(BestIsa()));
+  if (config.fma_count > 0) benchmark::AddCustomContext("fma_count", std::to_string(config.fma_count));
+  benchmark::AddCustomContext("weight_stream_order",
+                              "any model: every weight byte once, as one [D x 64] matrix times a vector "
+                              "(the RNN stream model's one-layer, one-step case)");
+  benchmark::AddCustomContext("weight_stream_bytes", std::to_string(StreamedWeightBytes(config.shape)));
+  benchmark::AddCustomContext("weight_stream_packed_bytes", std::to_string(model.streamed_packed_bytes()));
+}
+
 int Main(int argc, char** argv) {
   FlagParser parser;
   BoundFlags bound_flags;
@@ -153,7 +168,8 @@ int Main(int argc, char** argv) {
   }
 
   const RnnShape& shape = config.shape;
-  const int64_t fmas = NeededFmaCount(shape);
+  // An RNN needs NeededFmaCount; any other model its --fma_count (0: unknown, no fma_peak case).
+  const int64_t fmas = config.any_model ? config.fma_count : NeededFmaCount(shape);
   // Every model checked once against the scalar reference, before anything is timed.
   StreamModel model(shape, config.isa);
   const std::string verify_error = model.Verify();
@@ -181,7 +197,11 @@ int Main(int argc, char** argv) {
   }
 
   AddMachineContext();
-  AddShapeContext(shape, config.isa, model);
+  if (config.any_model) {
+    AddAnyModelContext(config, model);
+  } else {
+    AddShapeContext(shape, config.isa, model);
+  }
   benchmark::AddCustomContext("bound_threads", std::to_string(team ? kTeamThreads : 1));
   if (team) {
     benchmark::AddCustomContext("spin_team_cpus", team->cpu_list());
@@ -190,20 +210,25 @@ int Main(int argc, char** argv) {
                                 std::to_string(team_model->streamed_packed_bytes()));
     benchmark::AddCustomContext("fma_peak_2cores_performed_fmas", std::to_string(team_fmas->performed_fmas()));
   }
-  // The original loop is AVX2 by definition; --isa=scalar (or a CPU without AVX2) drops it.
-  if (config.isa != Isa::kScalar && CpuSupports(Isa::kAvx2)) {
+  // The original loop is AVX2 by definition (and the original's RNN); --isa=scalar (or a CPU
+  // without AVX2) drops it.
+  if (!config.any_model && config.isa != Isa::kScalar && CpuSupports(Isa::kAvx2)) {
     benchmark::RegisterBenchmark("bound/original_fma_loop", BM_OriginalFmaLoop, FmaCount(shape))->UseRealTime();
   }
-  benchmark::RegisterBenchmark("bound/fma_peak", BM_FmaPeak, config.isa, fmas)->UseRealTime();
+  if (fmas > 0) benchmark::RegisterBenchmark("bound/fma_peak", BM_FmaPeak, config.isa, fmas)->UseRealTime();
   benchmark::RegisterBenchmark("bound/weight_stream", BM_WeightStream<StreamModel>, &model, &verify_error, nullptr,
                                StreamedWeightBytes(shape), fmas)
       ->UseRealTime();
-  benchmark::RegisterBenchmark("bound/weight_stream_per_step", BM_WeightStream<PerStepStreamModel>, &per_step,
-                               &per_step_error, nullptr, PerStepWeightBytes(shape), fmas)
-      ->UseRealTime();
-  if (team) {
-    benchmark::RegisterBenchmark("bound/fma_peak_2cores", BM_FmaPeakTeam, team_fmas.get(), team.get(), fmas)
+  if (!config.any_model) {
+    benchmark::RegisterBenchmark("bound/weight_stream_per_step", BM_WeightStream<PerStepStreamModel>, &per_step,
+                                 &per_step_error, nullptr, PerStepWeightBytes(shape), fmas)
         ->UseRealTime();
+  }
+  if (team) {
+    if (!config.any_model) {  // its phases follow the RNN's steps
+      benchmark::RegisterBenchmark("bound/fma_peak_2cores", BM_FmaPeakTeam, team_fmas.get(), team.get(), fmas)
+          ->UseRealTime();
+    }
     benchmark::RegisterBenchmark("bound/weight_stream_2cores", BM_WeightStream<StreamModel>, team_model.get(),
                                  &team_error, team.get(), StreamedWeightBytes(shape), fmas)
         ->UseRealTime();

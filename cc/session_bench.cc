@@ -330,7 +330,9 @@ int main(int argc, char** argv) {
   const std::string dirs[] = {flags.rnn_dir, flags.trivial_dir};
 
   benchmark::AddCustomContext("model", tflatency::ModelGolden::kModelName);
-  benchmark::AddCustomContext("fma_count", std::to_string(tflatency::ModelGolden::kFmaCount));
+  if (tflatency::ModelGolden::kFmaCount >= 0) {  // -1: a user's model whose FMA count is unknown
+    benchmark::AddCustomContext("fma_count", std::to_string(tflatency::ModelGolden::kFmaCount));
+  }
   benchmark::AddCustomContext("trivial_model", tflatency::TrivialMultiplyGolden::kModelName);
   benchmark::AddCustomContext("tf_version", TFLATENCY_TF_VERSION);
   benchmark::AddCustomContext("tf_git_version", TFLATENCY_TF_GIT_VERSION);

@@ -45,7 +45,9 @@ GoldenResult RunGoldenCheck(typename Traits::Model& model) {
 template <class Traits>
 void AddAotContext(const std::string& prefix) {
   benchmark::AddCustomContext(prefix + "model", Traits::Golden::kModelName);
-  benchmark::AddCustomContext(prefix + "fma_count", std::to_string(Traits::Golden::kFmaCount));
+  if (Traits::Golden::kFmaCount >= 0) {
+    benchmark::AddCustomContext(prefix + "fma_count", std::to_string(Traits::Golden::kFmaCount));
+  }
   benchmark::AddCustomContext(prefix + "aot_target_cpu", Traits::kTargetCpu);
   benchmark::AddCustomContext(prefix + "aot_library", Traits::kLibrary);
 }
@@ -61,6 +63,23 @@ std::string BenchmarkName() {
   const std::string variant = Traits::kVariant;
   return std::string("aot/") + Traits::kTargetCpu + (variant.empty() ? "" : "_" + variant) + "/" +
          Traits::Golden::kKind;
+}
+
+// For aot_bench, which runs several libraries: each one's library and flags under its
+// case name, and the benchmarked model's name and FMA count once (from the first
+// library that is not the trivial multiply).
+template <class Traits>
+void AddAotLibraryContext() {
+  static bool model_added = false;
+  const std::string name = BenchmarkName<Traits>();
+  benchmark::AddCustomContext("aot_library:" + name, Traits::kLibrary);
+  if (Traits::kTfcompileFlags[0] != '\0') benchmark::AddCustomContext("xla_flags:" + name, Traits::kTfcompileFlags);
+  if (model_added || std::string(Traits::Golden::kKind) == "trivial") return;
+  model_added = true;
+  benchmark::AddCustomContext("model", Traits::Golden::kModelName);
+  if (Traits::Golden::kFmaCount >= 0) {
+    benchmark::AddCustomContext("fma_count", std::to_string(Traits::Golden::kFmaCount));
+  }
 }
 
 // Set when any golden check failed, so that main() exits non-zero.

@@ -83,9 +83,12 @@ void FlagParser::AddChoice(const std::string& name, std::string* value, const st
   Add(name, Kind::kChoice, value, Join(choices, "|"), help).choices = choices;
 }
 
-void FlagParser::Required(const std::string& name) {
+void FlagParser::Required(const std::string& name, const std::string& unless) {
   Flag* flag = Find(name);
-  if (flag != nullptr) flag->required = true;
+  if (flag != nullptr) {
+    flag->required = true;
+    flag->unless = unless;
+  }
 }
 
 FlagParser::Flag* FlagParser::Find(const std::string& name) {
@@ -206,7 +209,9 @@ std::string FlagParser::Parse(int* argc, char** argv) {
   argv[kept] = nullptr;
   if (!first_error.empty()) return first_error;
   for (const Flag& flag : flags_) {
-    if (flag.required && !flag.given) return "missing --" + flag.name + "=" + flag.meta + " (" + flag.help + ")";
+    if (flag.required && !flag.given && !(!flag.unless.empty() && Given(flag.unless))) {
+      return "missing --" + flag.name + "=" + flag.meta + " (" + flag.help + ")";
+    }
   }
   return "";
 }

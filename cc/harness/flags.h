@@ -19,7 +19,7 @@
 //   --NAME must be an integer in [MIN, MAX], got 'V' (AddInt)
 //   --NAME must be true or false, got 'V'            (AddBool)
 //   --NAME must be A, B or C, got 'V'                (AddChoice)
-//   missing --NAME=META (HELP)                       (Required)
+//   missing --NAME=META (HELP)                       (Required, unless its alternative was given)
 #ifndef TFLATENCY_CC_HARNESS_FLAGS_H_
 #define TFLATENCY_CC_HARNESS_FLAGS_H_
 
@@ -44,8 +44,9 @@ class FlagParser {
   // --name=one of `choices`.
   void AddChoice(const std::string& name, std::string* value, const std::vector<std::string>& choices,
                  const std::string& help);
-  // Parse() fails when flag `name` (added before) was not given.
-  void Required(const std::string& name);
+  // Parse() fails when flag `name` (added before) was not given; with `unless`,
+  // only when flag `unless` was not given either (one of two ways to say a thing).
+  void Required(const std::string& name, const std::string& unless = "");
 
   // Takes every flag added above (and --flagfile) out of argv, in order, and
   // sets its value; leaves the rest of argv as it was (argv[*argc] = nullptr).
@@ -69,6 +70,7 @@ class FlagParser {
     int64_t min = 0, max = 0;
     std::vector<std::string> choices;
     bool required = false;
+    std::string unless;  // a required flag is not needed when this one is given
     bool given = false;
   };
   Flag& Add(const std::string& name, Kind kind, void* value, const std::string& meta, const std::string& help);

@@ -43,7 +43,7 @@ std::string CheckShapeSize(const RnnShape& s) {
 
 }  // namespace
 
-void RnnShapeFlags::AddTo(FlagParser* parser, const std::string& source) {
+void RnnShapeFlags::AddTo(FlagParser* parser, const std::string& source, const std::string& unless) {
   const std::string from = "; " + source;
   parser->AddChoice("cell", &cell_, {"lstm", "gru"}, "the model's cell" + from);
   parser->AddPositiveInt("layers", &shape_.layers, kMaxDimension, "N", "stacked layers" + from);
@@ -51,7 +51,9 @@ void RnnShapeFlags::AddTo(FlagParser* parser, const std::string& source) {
   parser->AddPositiveInt("input_size", &shape_.input_size, kMaxDimension, "N", "features per time step" + from);
   parser->AddPositiveInt("time_steps", &shape_.time_steps, kMaxDimension, "N", "time steps" + from);
   parser->AddPositiveInt("batch", &shape_.batch, kMaxDimension, "N", "sequences per inference" + from);
-  for (const char* name : {"cell", "layers", "units", "input_size", "time_steps", "batch"}) parser->Required(name);
+  for (const char* name : {"cell", "layers", "units", "input_size", "time_steps", "batch"}) {
+    parser->Required(name, unless);
+  }
 }
 
 std::string RnnShapeFlags::ToShape(RnnShape* shape) const {

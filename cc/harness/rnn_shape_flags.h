@@ -16,9 +16,9 @@ namespace tflatency {
 
 class RnnShapeFlags {
  public:
-  // Adds the six flags, required; `source` ends each one's help, saying where
-  // the value usually comes from.
-  void AddTo(FlagParser* parser, const std::string& source);
+  // Adds the six flags, required (unless flag `unless` is given, when it is not
+  // empty); `source` ends each one's help, saying where the value usually comes from.
+  void AddTo(FlagParser* parser, const std::string& source, const std::string& unless = "");
   // After a successful parse: the shape, or one line saying why it cannot be
   // used (too large to allocate or to count without overflow).
   std::string ToShape(RnnShape* shape) const;
