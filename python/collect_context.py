@@ -2,6 +2,7 @@
 
   collect_context --model_config=configs/rnn_547k.json --out=results/X/context.json
       [--pinned_cpu=N] [--aot_target_cpu=znver5] [--bazel_version=...]
+  collect_context --model_info=CACHE/<digest>/model_info.json ...   (a user's prepared model)
 
 Everything is read from the running system (and the interpreter Bazel uses),
 never typed in, so a report always says what it ran on.
@@ -24,7 +25,8 @@ from absl import flags
 from tflatency.model_config import ConfigError, fma_count, load_config
 from tflatency.peers import quiet
 
-_MODEL_CONFIG = flags.DEFINE_string("model_config", None, "Model config JSON.", required=True)
+_MODEL_CONFIG = flags.DEFINE_string("model_config", None, "Model config JSON.")
+_MODEL_INFO = flags.DEFINE_string("model_info", None, "model_info.json of a user's model prepared by tflatency.prepare.")
 _OUT = flags.DEFINE_string("out", None, "Where to write context.json.", required=True)
 _PINNED_CPU = flags.DEFINE_integer("pinned_cpu", None, "CPU the benchmarks were pinned to, if any.")
 _AOT_TARGET_CPU = flags.DEFINE_string("aot_target_cpu", "unknown", "LLVM CPU the AOT path was compiled for.")
@@ -80,7 +82,24 @@ def _package_version(name):
         return None
 
 
-def collect(config):
+# What the report shows of a user's prepared model (its model_info.json's fields).
+_USER_MODEL_FIELDS = ("source", "inputs", "outputs", "fma_source", "fma_reason", "weight_source", "xla",
+                      "golden_input", "batch_defaulted")
+
+
+def model_fields(config=None, info=None):
+    """context.json's model, fma_count and weight_bytes: of a config, or of a prepared model's info."""
+    if config is not None:
+        return {"model": config.to_dict(), "fma_count": fma_count(config), "weight_bytes": 4 * config.weight_count()}
+    model = {"name": info["model"], "kind": info["kind"], **{k: info.get(k) for k in _USER_MODEL_FIELDS}}
+    fields = {"model": model, "fma_count": info.get("fma_count"), "weight_bytes": info.get("weight_bytes")}
+    if info.get("fma_count") is None:
+        fields["fma_reason"] = info.get("fma_reason") or "not counted"
+    return fields
+
+
+def collect(model):
+    """The context of a run on `model` (model_fields' dict)."""
     with quiet.filtered_stderr():  # TF's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL
         import tensorflow as tf
     cpu = _cpuinfo()
@@ -103,20 +122,27 @@ def collect(config):
         "aot_target_cpu": _AOT_TARGET_CPU.value,
         "git_commit": _GIT_COMMIT.value,
         "pinned_cpu": _PINNED_CPU.value,
-        "model": config.to_dict(),
-        "fma_count": fma_count(config),
-        "weight_bytes": 4 * config.weight_count(),
+        **model,
     }
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected argument {argv[1]!r}")
-    try:
-        config = load_config(_MODEL_CONFIG.value)
-    except ConfigError as e:
-        sys.exit(f"collect_context: {e}")
-    context = collect(config)
+    if bool(_MODEL_CONFIG.value) == bool(_MODEL_INFO.value):
+        sys.exit("collect_context: give exactly one of --model_config and --model_info")
+    if _MODEL_INFO.value:
+        try:
+            with open(_MODEL_INFO.value, encoding="utf-8") as f:
+                model = model_fields(info=json.load(f))
+        except (OSError, ValueError, KeyError) as e:
+            sys.exit(f"collect_context: --model_info={_MODEL_INFO.value}: cannot read: {e}")
+    else:
+        try:
+            model = model_fields(config=load_config(_MODEL_CONFIG.value))
+        except ConfigError as e:
+            sys.exit(f"collect_context: {e}")
+    context = collect(model)
     tmp = _OUT.value + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(context, f, indent=2, sort_keys=True)

@@ -13,6 +13,10 @@ Cases:
   python_compiled/hand/rnn     the hand-written kernel (cc/hand/rnn.h) on one core
   python_compiled/hand_2threads/rnn  the same split across two cores
 
+A user's model (golden files of kind "model") has python_compiled/aot/model and,
+with one output, python_compiled/aot_out/model, when XLA can compile it (its
+model_info.json says); inputs are passed by name, outputs come back by name.
+
 Each case is checked on the golden input before it is timed (tflatency.gated_bench).
 --per_call_out=FILE [--per_call_count=N] times the one case --benchmark_filter
 selects call by call instead (loading = compiled.load; tflatency/per_call.py).
@@ -38,11 +42,11 @@ PROGRAM = "compiled_bench"
 def _load(golden, use_out, variant=""):
     def load():
         model = compiled.load(golden.model, variant)
-        inputs = list(golden.inputs)  # read_golden gives C-contiguous arrays (0-d ones stay 0-d)
+        inputs = dict(golden.named_inputs)  # read_golden gives C-contiguous arrays (0-d ones stay 0-d)
         if use_out:
             out = np.empty_like(golden.output)
-            return lambda: model(*inputs, out=out)
-        return lambda: model(*inputs)
+            return lambda: model(**inputs, out=out)
+        return lambda: model(**inputs)
     return load
 
 
@@ -64,30 +68,41 @@ def main(argv):
             goldens[flag.name] = golden_check.load(flag.value)
         except golden_check.GoldenError as e:
             gated_bench.fail_usage(PROGRAM, f"--{flag.name}={e}")
-    rnn, trivial = goldens["golden_prefix"], goldens["trivial_golden_prefix"]
-    gated_bench.add_case("python_compiled/aot/rnn", _load(rnn, use_out=False), rnn.check, rnn.fma_count)
-    gated_bench.add_case("python_compiled/aot_out/rnn", _load(rnn, use_out=True), rnn.check, rnn.fma_count)
-    gated_bench.add_case("python_compiled/aot_hoisted_tuned/rnn", _load(rnn, False, "hoisted_tuned"), rnn.check,
-                         rnn.fma_count)
-    for threads, variant in ((1, "hand"), (2, "hand_2threads")):
-        gated_bench.add_case(f"python_compiled/{variant}/rnn", _load_hand(rnn, threads), rnn.check, rnn.fma_count)
+    model, trivial = goldens["golden_prefix"], goldens["trivial_golden_prefix"]
+    kind = model.info.get("kind", "rnn")
+    if kind == "rnn" or model.info.get("xla", {}).get("compiles"):
+        gated_bench.add_case(f"python_compiled/aot/{kind}", _load(model, use_out=False), model.check,
+                             model.fma_count)
+        if len(model.output_names) == 1:  # out= takes one array
+            gated_bench.add_case(f"python_compiled/aot_out/{kind}", _load(model, use_out=True), model.check,
+                                 model.fma_count)
+    if kind == "rnn":  # the hoisted graph and the hand kernel exist for RNN configs
+        gated_bench.add_case("python_compiled/aot_hoisted_tuned/rnn", _load(model, False, "hoisted_tuned"),
+                             model.check, model.fma_count)
+        for threads, variant in ((1, "hand"), (2, "hand_2threads")):
+            gated_bench.add_case(f"python_compiled/{variant}/rnn", _load_hand(model, threads), model.check,
+                                 model.fma_count)
     gated_bench.add_case("python_compiled/aot/trivial", _load(trivial, use_out=False), trivial.check,
                          trivial.fma_count)
     # A callable: the per-call mode must not import the compiled module before it times loading.
-    return gated_bench.run(PROGRAM, lambda: _context(rnn))
+    return gated_bench.run(PROGRAM, lambda: _context(model, trivial))
 
 
-def _context(rnn):
-    rnn_module = compiled.module(rnn.model)
-    return {
-        "model": rnn.model,
-        "fma_count": rnn.fma_count,
-        "aot_target_cpu": rnn_module.target_cpu,
-        "aot_hoisted_tuned_xla_flags": compiled.module(rnn.model, "hoisted_tuned").xla_flags,
-        "binding": rnn_module.binding,
+def _context(model, trivial):
+    kind = model.info.get("kind", "rnn")
+    compiles = kind == "rnn" or model.info.get("xla", {}).get("compiles")
+    module = compiled.module(model.model) if compiles else compiled.module(trivial.model)
+    context = {
+        "model": model.model,
+        "fma_count": model.fma_count,
+        "aot_target_cpu": module.target_cpu,
+        "binding": module.binding,
         "python_version": platform.python_version(),
         "numpy_version": np.__version__,
     }
+    if kind == "rnn":
+        context["aot_hoisted_tuned_xla_flags"] = compiled.module(model.model, "hoisted_tuned").xla_flags
+    return context
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """//python:compiled_demo: one inference from Python through the AOT-compiled model.
 
   bazel run //python:compiled_demo
+  TFLATENCY_PREPARED_MODEL=$(scripts/prepare --keras=model.keras) bazel run //python:compiled_demo
 
-Loads the compiled model, runs it on the golden input and prints the output's
-first values, the golden check and the time of one call.
+Loads the compiled model (the benchmarked one: the default RNN, or your own
+model), runs it on the golden inputs, by name, and prints each output's first
+values, the golden check and the time of one call.
 """
 
 import sys
@@ -24,17 +26,24 @@ def main(argv):
         golden = golden_check.load(_GOLDEN_PREFIX.value)
     except golden_check.GoldenError as e:
         sys.exit(f"compiled_demo: --golden_prefix={e}")
-    model = compiled.load(golden.model)
+    try:
+        model = compiled.load(golden.model)
+    except ImportError as e:  # a user's model XLA cannot compile has no compiled build
+        sys.exit(f"compiled_demo: {e}")
     module = compiled.module(golden.model)
-    x = golden.inputs[0]
-    y = model(x)
+    inputs = dict(golden.named_inputs)
+    result = model(**inputs)
     start = time.perf_counter_ns()
-    model(x)
+    model(**inputs)
     elapsed_us = (time.perf_counter_ns() - start) / 1e3
-    print(f"model {module.model_name} ({module.fma_count:,} FMA), AOT-compiled for {module.target_cpu}")
-    print(f"input {x.dtype}{list(x.shape)} -> output {y.dtype}{list(y.shape)}: {y.ravel()[:4]} ...")
-    print(f"{golden.check(y).describe()}; one call took {elapsed_us:.1f} us (run compiled_bench for a measurement)")
-    return 0 if golden.check(y).ok else 1
+    fmas = f"{module.fma_count:,} FMA" if module.fma_count >= 0 else "FMA count unknown"
+    print(f"model {module.model_name} ({fmas}), AOT-compiled for {module.target_cpu}")
+    print("inputs " + ", ".join(f"{name} {a.dtype}{list(a.shape)}" for name, a in inputs.items()))
+    for name, y in (result.items() if isinstance(result, dict) else [(module.output_names[0], result)]):
+        print(f"output {name} {y.dtype}{list(y.shape)}: {y.ravel()[:4]} ...")
+    verdict = golden.check(result)
+    print(f"{verdict.describe()}; one call took {elapsed_us:.1f} us (run compiled_bench for a measurement)")
+    return 0 if verdict.ok else 1
 
 
 if __name__ == "__main__":

@@ -169,8 +169,10 @@ def run(args):
         print(f"{PROGRAM}: {folder}: cannot write: {e.strerror or e}", file=sys.stderr)
         return 2
     paths = summary["paths"]
-    failed = sum(p["status"] != "ok" for p in paths)
-    print(f"{PROGRAM}: {len(paths)} paths ({failed} FAILED), {len(summary['problems'])} problems, "
+    failed = sum(p["status"] == "FAILED" for p in paths)
+    not_applicable = sum(p["status"] == summary_lib.NOT_APPLICABLE for p in paths)
+    counts = f"{failed} FAILED" + (f", {not_applicable} n/a" if not_applicable else "")
+    print(f"{PROGRAM}: {len(paths)} paths ({counts}), {len(summary['problems'])} problems, "
           f"{len(summary['warnings'])} warnings -> {', '.join(os.path.join(folder, o) for o in OUTPUTS)}")
     return 0
 

@@ -107,6 +107,17 @@ def golden_prefix_of(saved_model_dir):
     return None
 
 
+def model_kind_from_flags():
+    """The golden files' kind ("rnn", or "model" for a user's), read without loading anything else."""
+    import json  # pylint: disable=g-import-not-at-top
+    prefix = _GOLDEN_PREFIX.value or (_SAVED_MODEL_DIR.value and golden_prefix_of(_SAVED_MODEL_DIR.value))
+    try:
+        with open(f"{prefix}_info.json", encoding="utf-8") as f:
+            return json.load(f).get("kind", "rnn")
+    except (OSError, ValueError, TypeError):
+        return "rnn"  # model_from_flags reports the unreadable files
+
+
 def engines_from_flags():
     """The selected engines; UsageError on an unknown one."""
     try:
@@ -138,6 +149,12 @@ def model_from_flags(engines):
     return model
 
 
+def _not_applicable_prefix(model):
+    """A user's model that an engine cannot convert or run is n/a for that engine (the report's
+    convention: an error starting "n/a: "); for a model config it is a failure."""
+    return "n/a: " if model.kind == "model" else ""
+
+
 def load_engines(model, engines, workdir):
     """(engine -> loaded engine, engine -> one-line reason it could not load the model)."""
     loaded, errors = {}, {}
@@ -145,13 +162,21 @@ def load_engines(model, engines, workdir):
         try:
             loaded[engine] = cases.load_engine(engine, model, workdir)
         except Exception as e:  # pylint: disable=broad-except  (a converter's failure is a result)
-            errors[engine] = f"{engine} could not load the model: {type(e).__name__}: {_first_line(e)}"
+            errors[engine] = (f"{_not_applicable_prefix(model)}{engine} could not load the model: "
+                              f"{type(e).__name__}: {_first_line(e)}")
     return loaded, errors
 
 
-def build_step(loaded_engine, case):
-    """The step() of `case` (sessions and interpreters are created here)."""
-    return loaded_engine.make_step(case.variant)
+def build_step(loaded_engine, case, model=None):
+    """The step() of `case` (sessions and interpreters are created here). For a user's model an
+    engine that cannot run what it converted (an op it lacks) makes the case n/a."""
+    if model is None or model.kind != "model":
+        return loaded_engine.make_step(case.variant)
+    try:
+        return loaded_engine.make_step(case.variant)
+    except Exception as e:  # pylint: disable=broad-except
+        raise gated_bench.CaseError(f"n/a: {case.engine} cannot run the converted model: "
+                                    f"{type(e).__name__}: {_first_line(e)}") from None
 
 
 def check_step(model, step, golden=None):
@@ -165,11 +190,11 @@ def check_step(model, step, golden=None):
 _PER_CALL = {}  # the per-call mode's "model" and "workdir" (kept until exit)
 
 
-def _load(case, loaded, errors):
+def _load(case, loaded, errors, model):
     """load() of `case`: its step on the engine main loaded (CaseError if it could not)."""
     if case.engine in errors:
         raise gated_bench.CaseError(errors[case.engine])
-    return build_step(loaded[case.engine], case)
+    return build_step(loaded[case.engine], case, model)
 
 
 def _per_call_load(case):
@@ -181,7 +206,7 @@ def _per_call_load(case):
     loaded, errors = load_engines(model, [case.engine], workdir.name)
     if errors:
         raise RuntimeError(errors[case.engine])
-    return build_step(loaded[case.engine], case)
+    return build_step(loaded[case.engine], case, model)
 
 
 def _per_call_check(output):
@@ -199,8 +224,9 @@ def main(argv):
             except (pinning.PinError, OSError) as e:
                 raise UsageError(f"--pin_cpu={_PIN_CPU.value}: {e}") from None
             pinned = _PIN_CPU.value
+        kind = model_kind_from_flags()
         if per_call.enabled():  # after pinning: the engine's threads inherit it
-            for case in cases.cases_of(engines, hoisted=bool(_HOISTED_SAVED_MODEL_DIR.value)):
+            for case in cases.cases_of(engines, hoisted=bool(_HOISTED_SAVED_MODEL_DIR.value), kind=kind):
                 gated_bench.add_case(case.name, functools.partial(_per_call_load, case), _per_call_check)
             return gated_bench.run(PROGRAM, {})
         model = model_from_flags(engines)
@@ -221,8 +247,8 @@ def main(argv):
         for engine, reason in errors.items():
             context["engine_errors"][engine] = reason
             print(f"{PROGRAM}: {reason}", file=sys.stderr)
-        for case in cases.cases_of(engines, hoisted=bool(model.hoisted_saved_model_dir)):
-            gated_bench.add_case(case.name, functools.partial(_load, case, loaded, errors), model.golden.check,
+        for case in cases.cases_of(engines, hoisted=bool(model.hoisted_saved_model_dir), kind=model.kind):
+            gated_bench.add_case(case.name, functools.partial(_load, case, loaded, errors, model), model.golden.check,
                                  model.golden.fma_count)
         status = gated_bench.run(PROGRAM, peer_context.flat_for_benchmark(context), failed="FAILED")
 

@@ -60,10 +60,10 @@ class GateTest(absltest.TestCase):
         cls._tmp = tempfile.mkdtemp(dir=absltest.get_default_test_tmpdir())
         cls.loaded, cls.errors = peer_bench.load_engines(cls.model, engines, cls._tmp)
         cls.steps = {case.name: peer_bench.build_step(cls.loaded[case.engine], case)
-                     for case in cases.CASES if case.engine in cls.loaded}
+                     for case in cases.cases_of(engines) if case.engine in cls.loaded}
 
     def test_case_names(self):
-        self.assertEqual([case.name for case in cases.CASES], ALL_CASES)
+        self.assertEqual([case.name for case in cases.cases_of(list(cases.ENGINE_MODULES))], ALL_CASES)
 
     def test_every_engine_loads_the_model(self):
         self.assertEqual(self.errors, {})
@@ -130,9 +130,9 @@ class GateTest(absltest.TestCase):
             loaded, errors = peer_bench.load_engines(self.model, ["tflite"], self._tmp)
         self.assertEqual(loaded, {})
         self.assertEqual(errors, {"tflite": "tflite could not load the model: RuntimeError: no such op"})
-        case = cases.CASES[-1]
+        case = cases.cases_of(["tflite"])[-1]
         # pylint: disable=protected-access  (the case as gated_bench runs it, without registering it)
-        load = functools.partial(peer_bench._load, case, loaded, errors)
+        load = functools.partial(peer_bench._load, case, loaded, errors, self.model)
         with mock.patch.dict(gated_bench._CASES, {case.name: (load, self.model.golden.check, 0)}), \
                 mock.patch.dict(gated_bench._PREPARED, clear=True):
             step, error, _, _ = gated_bench._prepared(case.name)

@@ -15,6 +15,12 @@ Timed with the google-benchmark Python package, so it takes every standard
   python/tf_function/trivial  6 * 7 in int32 through the trivial SavedModel's `serve`
   python/eager/trivial     tf.multiply on the same two int32 constants, eagerly
 
+A user's model (golden files of kind "model", from scripts/bench --saved_model /
+--keras) has python/signature/model, python/tf_function/model and, when XLA can
+compile it (its model_info.json says), python/xla_jit/model: the signature in
+tf.function(jit_compile=True). It has no eager case (there is no Python code of
+it to run eagerly); inputs are fed and outputs compared by name.
+
 Before its first timed iteration every case computes its output on the golden
 input and compares it with the golden output (tflatency.gated_bench,
 tflatency.golden_check). A case that fails reports an error instead of a time,
@@ -65,11 +71,7 @@ _CONFIG = flags.DEFINE_string(
 
 PROGRAM = "py_bench"
 
-# Names of the cases, exactly as they appear in every report.
-SIGNATURE_RNN = "python/signature/rnn"
-TF_FUNCTION_RNN = "python/tf_function/rnn"
-EAGER_RNN = "python/eager/rnn"
-XLA_JIT_RNN = "python/xla_jit/rnn"
+# Names of the cases, exactly as they appear in every report (<kind>: rnn, or model for a user's).
 TF_FUNCTION_TRIVIAL = "python/tf_function/trivial"
 EAGER_TRIVIAL = "python/eager/trivial"
 
@@ -121,36 +123,48 @@ def paths_from_flags():
 
 
 class Models:
-    """Loads everything once; the eager model is built on first use.
+    """Loads everything once; the eager model (an RNN config's) is built on first use.
 
-    `saved_models` names the SavedModels to load ("rnn", "trivial"); the per-call
-    mode loads only the one its case needs (none for eager and XLA).
+    `saved_models` names the SavedModels to load ("model", "trivial"); the per-call
+    mode loads only the one its case needs (none for eager and XLA of an RNN).
     """
 
-    def __init__(self, paths: Paths, saved_models=("rnn", "trivial")):
+    def __init__(self, paths: Paths, saved_models=("model", "trivial")):
         self.paths = paths
-        self.rnn_golden = _load_golden(paths.golden_prefix, "golden_prefix")
+        self.golden = _load_golden(paths.golden_prefix, "golden_prefix")
+        self.kind = kind_of(self.golden)
         self.trivial_golden = _load_golden(paths.trivial_golden_prefix, "trivial_golden_prefix")
-        recorded = self.rnn_golden.info.get("config")
-        try:
-            recorded = config_from_dict(recorded, where=f"{paths.golden_prefix}_info.json: config")
-            self.config = load_config(paths.config) if paths.config else recorded
-        except ConfigError as e:
-            raise UsageError(str(e)) from None
-        if self.config != recorded:
-            raise UsageError(f"--config={paths.config} is not the config of --golden_prefix="
-                             f"{paths.golden_prefix} (model {self.config.name!r} vs {recorded.name!r}, "
-                             "or different fields)")
+        self.config = self._config() if self.kind == "rnn" else None
+        if self.config is None and paths.config:
+            raise UsageError(f"--config={paths.config} applies to an RNN config's golden files; "
+                             f"--golden_prefix={paths.golden_prefix} holds a user's model")
         self.tf = import_tensorflow()
-        self.rnn = self.trivial = None
-        if "rnn" in saved_models:
-            self.rnn = _load_saved_model(self.tf, paths.saved_model_dir, "saved_model_dir")
+        self.model = self.trivial = None
+        if "model" in saved_models:
+            self.model = _load_saved_model(self.tf, paths.saved_model_dir, "saved_model_dir")
         if "trivial" in saved_models:
             self.trivial = _load_saved_model(self.tf, paths.trivial_saved_model_dir, "trivial_saved_model_dir")
-        # Inputs are built once and reused, as a latency-conscious user would.
-        self.rnn_x = self.tf.constant(self.rnn_golden.inputs[0])
+        # Inputs are built once and reused, as a latency-conscious user would; in the
+        # golden files' order (sorted by name), which is also `serve`'s argument order.
+        self.feeds = [self.tf.constant(a) for a in self.golden.inputs]
+        self.feed_names = self.golden.input_names
         self.trivial_x, self.trivial_y = (self.tf.constant(a) for a in self.trivial_golden.inputs)
         self._eager_model = None
+
+    def _config(self):
+        """The RNN's config: recorded in its golden info.json, or --config (which must be the same)."""
+        paths = self.paths
+        try:
+            recorded = config_from_dict(self.golden.info.get("config"),
+                                        where=f"{paths.golden_prefix}_info.json: config")
+            config = load_config(paths.config) if paths.config else recorded
+        except ConfigError as e:
+            raise UsageError(str(e)) from None
+        if config != recorded:
+            raise UsageError(f"--config={paths.config} is not the config of --golden_prefix="
+                             f"{paths.golden_prefix} (model {config.name!r} vs {recorded.name!r}, "
+                             "or different fields)")
+        return config
 
     @property
     def eager_model(self):
@@ -159,6 +173,11 @@ class Models:
             from tflatency.rnn_model import RnnModel  # pylint: disable=g-import-not-at-top
             self._eager_model = RnnModel(self.config)
         return self._eager_model
+
+
+def kind_of(golden):
+    """"rnn" for an RNN config's golden files, "model" for a user's prepared model."""
+    return golden.info.get("kind", "rnn")
 
 
 def _load_golden(prefix, flag_name):
@@ -193,27 +212,51 @@ def _load_saved_model(tf, path, flag_name):
 
 
 def _signature_rnn(m):
-    signature = m.rnn.signatures["serving_default"]
-    x = m.rnn_x
+    signature = m.model.signatures["serving_default"]
+    x = m.feeds[0]
     return lambda: signature(x=x)["y"].numpy()
 
 
 def _tf_function_rnn(m):
-    serve = m.rnn.serve
-    x = m.rnn_x
+    serve = m.model.serve
+    x = m.feeds[0]
     return lambda: serve(x)["y"].numpy()
 
 
 def _eager_rnn(m):
     forward = m.eager_model._forward  # pylint: disable=protected-access  (the undecorated forward)
-    x = m.rnn_x
+    x = m.feeds[0]
     return lambda: forward(x)["y"].numpy()
 
 
 def _xla_jit_rnn(m):
     forward = m.tf.function(m.eager_model._forward, jit_compile=True)  # pylint: disable=protected-access
-    x = m.rnn_x
+    x = m.feeds[0]
     return lambda: forward(x)["y"].numpy()
+
+
+def _numpy_outputs(outputs):
+    return {name: value.numpy() for name, value in outputs.items()}
+
+
+def _signature_model(m):
+    signature = m.model.signatures["serving_default"]
+    feeds = dict(zip(m.feed_names, m.feeds))
+    return lambda: _numpy_outputs(signature(**feeds))
+
+
+def _tf_function_model(m):
+    serve = m.model.serve
+    feeds = m.feeds
+    return lambda: _numpy_outputs(serve(*feeds))
+
+
+def _xla_jit_model(m):
+    signature = m.model.signatures["serving_default"]
+    names = m.feed_names
+    jit = m.tf.function(lambda *args: signature(**dict(zip(names, args))), jit_compile=True)
+    feeds = m.feeds
+    return lambda: _numpy_outputs(jit(*feeds))
 
 
 def _tf_function_trivial(m):
@@ -228,27 +271,34 @@ def _eager_trivial(m):
     return lambda: multiply(x, y).numpy()
 
 
-CASES = {
-    SIGNATURE_RNN: (_signature_rnn, "rnn"),
-    TF_FUNCTION_RNN: (_tf_function_rnn, "rnn"),
-    EAGER_RNN: (_eager_rnn, "rnn"),
-    XLA_JIT_RNN: (_xla_jit_rnn, "rnn"),
-    TF_FUNCTION_TRIVIAL: (_tf_function_trivial, "trivial"),
-    EAGER_TRIVIAL: (_eager_trivial, "trivial"),
-}
+def case_table(golden):
+    """{case name: (builder, the SavedModel it calls or None)} for the model of `golden`, in report order.
 
-
-# The SavedModel each case calls (the eager and XLA cases build the model from its config).
-SAVED_MODEL_OF = {SIGNATURE_RNN: "rnn", TF_FUNCTION_RNN: "rnn", TF_FUNCTION_TRIVIAL: "trivial"}
+    An RNN config's eager and XLA cases rebuild the model from its config (no SavedModel);
+    a user's model has no eager case, and an XLA case only when XLA can compile it.
+    """
+    if kind_of(golden) == "rnn":
+        cases = {"python/signature/rnn": (_signature_rnn, "model"),
+                 "python/tf_function/rnn": (_tf_function_rnn, "model"),
+                 "python/eager/rnn": (_eager_rnn, None),
+                 "python/xla_jit/rnn": (_xla_jit_rnn, None)}
+    else:
+        cases = {"python/signature/model": (_signature_model, "model"),
+                 "python/tf_function/model": (_tf_function_model, "model")}
+        if golden.info.get("xla", {}).get("compiles"):
+            cases["python/xla_jit/model"] = (_xla_jit_model, "model")
+    cases[TF_FUNCTION_TRIVIAL] = (_tf_function_trivial, "trivial")
+    cases[EAGER_TRIVIAL] = (_eager_trivial, None)
+    return cases
 
 
 def golden_of(models, name):
-    return models.rnn_golden if CASES[name][1] == "rnn" else models.trivial_golden
+    return models.trivial_golden if name.endswith("/trivial") else models.golden
 
 
 def build_step(models, name):
     """The step() of case `name` (tracing and compilation happen on its first call)."""
-    return CASES[name][0](models)
+    return case_table(models.golden)[name][0](models)
 
 
 def check_step(models, name, step, golden=None):
@@ -262,12 +312,12 @@ def check_step(models, name, step, golden=None):
 _MODELS = None  # kept while the cases run: a restored function needs its SavedModel alive
 
 
-def _load(paths, name):
+def _load(paths, saved_model, name):
     """load() of case `name`: its step on the Models main loaded or, in the per-call
     mode, on TensorFlow and the one SavedModel (if any) the case needs, loaded now."""
     global _MODELS
     if _MODELS is None:
-        _MODELS = Models(paths, saved_models=[SAVED_MODEL_OF[name]] if name in SAVED_MODEL_OF else [])
+        _MODELS = Models(paths, saved_models=[saved_model] if saved_model else [])
     return build_step(_MODELS, name)
 
 
@@ -281,13 +331,13 @@ def _context(models):
     return {
         "tf_version": tf.__version__,
         "tf_git_version": tf.version.GIT_VERSION,
-        "model": models.rnn_golden.model,
-        "fma_count": models.rnn_golden.fma_count,
+        "model": models.golden.model,
+        "fma_count": models.golden.fma_count,
         "trivial_model": models.trivial_golden.model,
         "python_version": platform.python_version(),
         "numpy_version": np.__version__,
         "google_benchmark_python_version": benchmark.__version__,
-        "golden_tolerance": models.rnn_golden.tolerance_text(),
+        "golden_tolerance": models.golden.tolerance_text(),
     }
 
 
@@ -296,13 +346,15 @@ def main(argv):
     gated_bench.parse_flags(argv, PROGRAM, __doc__)
     try:
         paths = paths_from_flags()
+        golden = _load_golden(paths.golden_prefix, "golden_prefix")
         if not per_call.enabled():  # the per-call mode loads (and times) only what its case needs
             _MODELS = Models(paths)
     except UsageError as e:
         gated_bench.fail_usage(PROGRAM, str(e))
-    for name in CASES:
+    for name, (_, saved_model) in case_table(golden).items():
         fma_count = golden_of(_MODELS, name).fma_count if _MODELS else 0  # no counter per call
-        gated_bench.add_case(name, functools.partial(_load, paths, name), functools.partial(_check, name), fma_count)
+        gated_bench.add_case(name, functools.partial(_load, paths, saved_model, name),
+                             functools.partial(_check, name), fma_count)
     return gated_bench.run(PROGRAM, lambda: _context(_MODELS))
 
 

@@ -43,10 +43,11 @@ class GateTest(absltest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.models = py_bench.Models(py_bench.paths_from_flags())
-        cls.steps = {name: py_bench.build_step(cls.models, name) for name in py_bench.CASES}
+        cls.cases = py_bench.case_table(cls.models.golden)
+        cls.steps = {name: py_bench.build_step(cls.models, name) for name in cls.cases}
 
     def test_case_names(self):
-        self.assertEqual(list(py_bench.CASES), ALL_CASES)
+        self.assertEqual(list(self.cases), ALL_CASES)
 
     def test_every_path_passes(self):
         for name, step in self.steps.items():
@@ -66,7 +67,7 @@ class GateTest(absltest.TestCase):
                 self.assertStartsWith(result.describe(), "golden check FAILED: max |got - golden| = ")
 
     def test_nan_and_wrong_shape_fail(self):
-        golden = self.models.rnn_golden
+        golden = self.models.golden
         got = golden.output.copy()
         self.assertTrue(golden.check(got).ok)
         got.reshape(-1)[5] = np.nan
@@ -74,7 +75,7 @@ class GateTest(absltest.TestCase):
         self.assertFalse(golden.check(golden.output[:, :1]).ok)
 
     def test_eager_model_has_the_saved_models_weights(self):
-        saved, eager = self.models.rnn.layers, self.models.eager_model.layers
+        saved, eager = self.models.model.layers, self.models.eager_model.layers
         self.assertLen(saved, len(eager))
         for n, (saved_layer, eager_layer) in enumerate(zip(saved, eager)):
             self.assertEqual(sorted(saved_layer.keys()), sorted(eager_layer.keys()))

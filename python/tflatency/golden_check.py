@@ -106,11 +106,13 @@ class GoldenData:
             atol, rtol = self.tolerance(0)
             return compare(got, self.named_outputs[0][1], atol=atol, rtol=rtol)
         worst = GoldenResult(True, 0.0)
+        several = len(self.named_outputs) > 1  # the verdict names the output only then
         for j, (name, want) in enumerate(self.named_outputs):
             if name not in got:
                 return GoldenResult(False, float("inf"), output=name)
             atol, rtol = self.tolerance(j)
-            result = dataclasses.replace(compare(got[name], want, atol=atol, rtol=rtol), output=name)
+            result = compare(got[name], want, atol=atol, rtol=rtol)
+            result = dataclasses.replace(result, output=name) if several else result
             if not result.ok:
                 return result
             if not result.max_abs_diff <= worst.max_abs_diff:

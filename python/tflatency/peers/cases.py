@@ -24,20 +24,21 @@ Case = collections.namedtuple("Case", "name engine variant")
 # Variants that convert --hoisted_saved_model_dir (listed only when it is given).
 HOISTED_VARIANTS = ("iobinding_hoisted", "one_thread_hoisted")
 
-# Every case, in registration (and run) order.
+# Every case, in registration (and run) order; {kind} is the model's: rnn, or model for a user's.
 CASES = (
-    Case("peer/onnxruntime/default/rnn", "onnxruntime", "default"),
-    Case("peer/onnxruntime/one_thread/rnn", "onnxruntime", "one_thread"),
-    Case("peer/onnxruntime/iobinding/rnn", "onnxruntime", "iobinding"),
-    Case("peer/onnxruntime/iobinding_hoisted/rnn", "onnxruntime", "iobinding_hoisted"),
-    Case("peer/jax/jit/rnn", "jax", "jit"),
-    Case("peer/numpy/plain/rnn", "numpy", "plain"),
-    Case("tflite/interpreter/one_thread/rnn", "tflite", "one_thread"),
-    Case("tflite/interpreter/default/rnn", "tflite", "default"),
-    Case("tflite/interpreter/one_thread_hoisted/rnn", "tflite", "one_thread_hoisted"),
+    Case("peer/onnxruntime/default/{kind}", "onnxruntime", "default"),
+    Case("peer/onnxruntime/one_thread/{kind}", "onnxruntime", "one_thread"),
+    Case("peer/onnxruntime/iobinding/{kind}", "onnxruntime", "iobinding"),
+    Case("peer/onnxruntime/iobinding_hoisted/{kind}", "onnxruntime", "iobinding_hoisted"),
+    Case("peer/jax/jit/{kind}", "jax", "jit"),
+    Case("peer/numpy/plain/{kind}", "numpy", "plain"),
+    Case("tflite/interpreter/one_thread/{kind}", "tflite", "one_thread"),
+    Case("tflite/interpreter/default/{kind}", "tflite", "default"),
+    Case("tflite/interpreter/one_thread_hoisted/{kind}", "tflite", "one_thread_hoisted"),
 )
 
-# Engines that convert the SavedModel (and so need TensorFlow and --saved_model_dir).
+# Engines that convert the SavedModel (and so need TensorFlow and --saved_model_dir): they take
+# any model. The others re-implement the configured RNN, so a user's model has none of their cases.
 CONVERTING_ENGINES = ("onnxruntime", "tflite")
 
 
@@ -56,10 +57,12 @@ def parse_engines(text):
     return list(dict.fromkeys(names))
 
 
-def cases_of(engines, hoisted=True):
-    """The cases of the selected engines, in CASES order; hoisted=False drops HOISTED_VARIANTS."""
-    return [case for case in CASES
-            if case.engine in engines and (hoisted or case.variant not in HOISTED_VARIANTS)]
+def cases_of(engines, hoisted=True, kind="rnn"):
+    """The cases of the selected engines for a model of `kind`, in CASES order; hoisted=False drops
+    HOISTED_VARIANTS, a user's model (kind "model") the engines that re-implement the RNN."""
+    return [case._replace(name=case.name.format(kind=kind)) for case in CASES
+            if case.engine in engines and (hoisted or case.variant not in HOISTED_VARIANTS)
+            and (kind == "rnn" or case.engine in CONVERTING_ENGINES)]
 
 
 def load_engine(engine, model, workdir):

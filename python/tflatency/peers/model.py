@@ -1,9 +1,11 @@
-"""What every peer engine computes on: one model's golden vectors, config and weights.
+"""What every peer engine computes on: one model's golden vectors and, for an RNN config, its config and weights.
 
 The weights are the exported model's own variables, read from <model>_weights.bin
 (layout: tflatency.weights), never regenerated from the seed, so a peer engine
-runs exactly the numbers the SavedModel holds. Problems with these files raise
-InputError with one line naming the flag and the path.
+runs exactly the numbers the SavedModel holds. A user's model (golden files of
+kind "model", from scripts/bench --saved_model / --keras) has no config and no
+weights file: only the engines that convert its SavedModel can run it.
+Problems with these files raise InputError with one line naming the flag and the path.
 """
 
 import dataclasses
@@ -22,18 +24,35 @@ class InputError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class PeerModel:
-    """A model as the peers see it; `x` is the golden input, prepared once."""
+    """A model as the peers see it; `x` is an RNN's golden input, `feeds` every input by name, prepared once."""
 
     golden: golden_check.GoldenData
-    config: ModelConfig
-    weights: list  # one dict per layer: name (WEIGHT_ORDER) -> float32 array
-    weights_path: str
+    config: ModelConfig = None  # None for a user's model
+    weights: list = None  # one dict per layer: name (WEIGHT_ORDER) -> float32 array; None for a user's model
+    weights_path: str = None
     saved_model_dir: str = None
     hoisted_saved_model_dir: str = None  # the same network as a graph with hoisted input projections
 
     @property
+    def kind(self):
+        """"rnn" (a config) or "model" (a user's): the last segment of every case name."""
+        return self.golden.info.get("kind", "rnn")
+
+    @property
     def x(self):
         return self.golden.inputs[0]
+
+    @property
+    def feeds(self):
+        return dict(self.golden.named_inputs)
+
+    def outputs(self, arrays):
+        """The engine's outputs (in the golden files' order, sorted by name) as the gate takes them:
+        the array of a single-output model, else {output name: array}."""
+        names = self.golden.output_names
+        if len(names) == 1:
+            return arrays[0]
+        return dict(zip(names, arrays))
 
 
 def weight_shapes(config):
@@ -76,6 +95,9 @@ def load(golden_prefix, weights_path=None, saved_model_dir=None, hoisted_saved_m
     except golden_check.GoldenError as e:
         raise InputError(f"--golden_prefix={e}") from None
     where = f"--golden_prefix={golden_prefix}"
+    if golden.info.get("kind") == "model":
+        return PeerModel(golden=golden, saved_model_dir=saved_model_dir,
+                         hoisted_saved_model_dir=hoisted_saved_model_dir)
     if golden.info.get("kind") != "rnn" or len(golden.inputs) != 1:
         raise InputError(f"{where}: not the golden files of a recurrent model (kind "
                          f"{golden.info.get('kind')!r}, {len(golden.inputs)} inputs)")

@@ -13,8 +13,10 @@ variant then has its own InferenceSession on the CPU execution provider:
   iobinding_hoisted  the same on the conversion of the model's graph with
               hoisted input projections (model.hoisted_saved_model_dir)
 
-The golden input is prepared once; every call returns a fresh array of the
-output values.
+The golden inputs are prepared once; every call returns fresh arrays of the
+output values (one array for a single-output model, else a dict by output
+name). The converted model's inputs keep the signature's names; its outputs
+come in the order of the function's flattened outputs, sorted by name.
 """
 
 import os
@@ -60,16 +62,17 @@ class Loaded:
         import tf2onnx  # pylint: disable=g-import-not-at-top  (imported quietly in __init__)
         signature = savedmodel.load(saved_model_dir, flag)
         tf = savedmodel.import_tensorflow()
-        spec, function, input_name = signature.input_spec, signature.function, signature.input_name
+        function, names = signature.function, signature.input_names
 
         @tf.function
-        def serve(x):
-            return function(**{input_name: x})
+        def serve(*args):
+            return function(**dict(zip(names, args)))
 
         start = time.perf_counter()
         with quiet.filtered_stderr():
             model_proto, _ = tf2onnx.convert.from_function(
-                serve, input_signature=[tf.TensorSpec(spec.shape, spec.dtype, name=input_name)],
+                serve, input_signature=[tf.TensorSpec(spec.shape, spec.dtype, name=name)
+                                        for name, spec in signature.input_specs.items()],
                 output_path=path)
         opsets = {o.domain or "ai.onnx": o.version for o in model_proto.opset_import}
         self.context["onnx_opset" + suffix] = opsets.get("ai.onnx")
@@ -86,9 +89,11 @@ class Loaded:
             options.inter_op_num_threads = 1
         session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
         inputs, outputs = session.get_inputs(), session.get_outputs()
-        if len(inputs) != 1 or len(outputs) != 1:
-            raise ValueError(f"converted model has {len(inputs)} inputs and {len(outputs)} outputs, want 1 and 1")
-        return session, inputs[0].name, outputs[0].name
+        golden = self._model.golden
+        if len(inputs) != len(golden.input_names) or len(outputs) != len(golden.output_names):
+            raise ValueError(f"converted model has {len(inputs)} inputs and {len(outputs)} outputs, the golden "
+                             f"files {len(golden.input_names)} and {len(golden.output_names)}")
+        return session, [i.name for i in inputs], [o.name for o in outputs]
 
     def make_step(self, variant):
         if variant not in VARIANTS:
@@ -96,28 +101,34 @@ class Loaded:
         path = self.hoisted_path if variant.endswith("_hoisted") else self.path
         if path is None:
             raise ValueError(f"onnxruntime variant {variant!r} needs --hoisted_saved_model_dir")
-        session, input_name, output_name = self._session(path, one_thread=variant != "default")
-        x = self._model.x
+        session, input_names, output_names = self._session(path, one_thread=variant != "default")
+        model = self._model
+        feeds = model.feeds
+        # The converted inputs keep the signature's names ("x", or "x:0" in older tf2onnx).
+        feed = {name: feeds[name.split(":")[0]] for name in input_names}
         if not variant.startswith("iobinding"):
-            feed, fetch = {input_name: x}, [output_name]
-            return lambda: session.run(fetch, feed)[0]
+            return lambda: model.outputs(session.run(output_names, feed))
         ort = self._ort
-        out_shape = self._model.golden.output.shape
-        x_value = ort.OrtValue.ortvalue_from_numpy(x)
-        y_value = ort.OrtValue.ortvalue_from_shape_and_type(list(out_shape), np.float32)
+        input_values = [ort.OrtValue.ortvalue_from_numpy(array) for array in feed.values()]
+        output_values = [ort.OrtValue.ortvalue_from_shape_and_type(list(array.shape), array.dtype)
+                         for _, array in model.golden.named_outputs]
         binding = session.io_binding()
-        binding.bind_ortvalue_input(input_name, x_value)
-        binding.bind_ortvalue_output(output_name, y_value)
-        y_view = y_value.numpy()  # shares the bound output's memory
-        if not np.shares_memory(y_view, y_value.numpy()):
-            raise ValueError("OrtValue.numpy() of the bound output is a copy, not a view")
-        y_view.fill(np.nan)  # the golden check fails unless a run writes the output
+        for name, value in zip(feed, input_values):
+            binding.bind_ortvalue_input(name, value)
+        for name, value in zip(output_names, output_values):
+            binding.bind_ortvalue_output(name, value)
+        views = [value.numpy() for value in output_values]  # share the bound outputs' memory
+        if not all(np.shares_memory(view, value.numpy()) for view, value in zip(views, output_values)):
+            raise ValueError("OrtValue.numpy() of a bound output is a copy, not a view")
+        for view in views:
+            if view.dtype.kind == "f":
+                view.fill(np.nan)  # the golden check fails unless a run writes the output
         run = session.run_with_iobinding
 
         def step():
             run(binding)
-            return y_view.copy()
-        step.bound_values = (x_value, y_value)  # alive as long as the step
+            return model.outputs([view.copy() for view in views])
+        step.bound_values = (input_values, output_values)  # alive as long as the step
         return step
 
 

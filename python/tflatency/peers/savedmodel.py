@@ -2,8 +2,9 @@
 
 TensorFlow is imported only when such an engine is selected, with its start-up
 INFO lines filtered. The SavedModel is loaded once and checked to have the
-`serving_default` signature with one input and one output; anything else is an
-InputError naming --saved_model_dir.
+`serving_default` signature; anything else is an InputError naming
+--saved_model_dir. Inputs and outputs are listed sorted by name, the order of
+the golden files (tflatency.golden) and of a tf.function's flattened outputs.
 """
 
 import dataclasses
@@ -31,14 +32,17 @@ def import_tensorflow():
 
 @dataclasses.dataclass(frozen=True)
 class Signature:
-    """The serving signature: a ConcreteFunction and its one input and output."""
+    """The serving signature: a ConcreteFunction and its inputs and outputs, by name."""
 
     path: str
     function: object
-    input_name: str
-    input_spec: object  # tf.TensorSpec
-    output_name: str
+    input_specs: dict  # name -> tf.TensorSpec, sorted by name
+    output_names: tuple  # sorted
     owner: object  # the loaded SavedModel: keeps the function's variables alive
+
+    @property
+    def input_names(self):
+        return tuple(self.input_specs)
 
 
 def load(path, flag="saved_model_dir"):
@@ -62,12 +66,7 @@ def load(path, flag="saved_model_dir"):
         raise InputError(f"{where}: SavedModel lacks the {SIGNATURE!r} signature")
     inputs = function.structured_input_signature[1]
     outputs = function.structured_outputs
-    if len(inputs) != 1 or len(outputs) != 1:
-        raise InputError(f"{where}: signature {SIGNATURE!r} has {len(inputs)} inputs and "
-                         f"{len(outputs)} outputs, want 1 and 1")
-    (input_name, input_spec), = inputs.items()
-    (output_name, _), = outputs.items()
-    signature = Signature(path=path, function=function, input_name=input_name,
-                          input_spec=input_spec, output_name=output_name, owner=loaded)
+    signature = Signature(path=path, function=function, input_specs={n: inputs[n] for n in sorted(inputs)},
+                          output_names=tuple(sorted(outputs)), owner=loaded)
     _LOADED[path] = signature
     return signature

@@ -11,8 +11,9 @@ deprecated tf.lite.Interpreter, in these variants:
                       hoisted input projections (model.hoisted_saved_model_dir),
                       so LiteRT gets the same graph the hoisted AOT build gets
 
-Each call is set_tensor(input, x); invoke(); get_tensor(output), which returns
-a copy the caller owns. tensor() views save nothing here: the input must still
+Each call is set_tensor(input, x) for every input; invoke(); get_tensor(output)
+for every output, which returns a copy the caller owns. Inputs and outputs are
+matched to the golden files by name through the converted model's signature. tensor() views save nothing here: the input must still
 be copied in and the output copied out before the next invoke() overwrites it.
 """
 
@@ -69,18 +70,31 @@ class Loaded:
         with quiet.filtered_stderr():
             interpreter = self._litert.Interpreter(model_content=flatbuffer, **kwargs)
             interpreter.allocate_tensors()
-        inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
-        if len(inputs) != 1 or len(outputs) != 1:
-            raise ValueError(f"converted model has {len(inputs)} inputs and {len(outputs)} outputs, want 1 and 1")
-        input_index, output_index = inputs[0]["index"], outputs[0]["index"]
+        runner = interpreter.get_signature_runner(savedmodel.SIGNATURE)
+        inputs, outputs = runner.get_input_details(), runner.get_output_details()
+        model = self._model
+        golden = model.golden
+        if sorted(inputs) != sorted(golden.input_names) or sorted(outputs) != sorted(golden.output_names):
+            raise ValueError(f"converted model's signature has inputs {sorted(inputs)} and outputs {sorted(outputs)}, "
+                             f"the golden files {golden.input_names} and {golden.output_names}")
+        feeds = [(inputs[name]["index"], array) for name, array in golden.named_inputs]
+        fetches = [outputs[name]["index"] for name in golden.output_names]
         set_tensor, invoke, get_tensor = interpreter.set_tensor, interpreter.invoke, interpreter.get_tensor
-        x = self._model.x
+        if len(feeds) == 1 and len(fetches) == 1:  # the RNN: no loops in the timed call
+            (index, x), (output_index,) = feeds[0], fetches
 
-        def step():
-            set_tensor(input_index, x)
+            def step():
+                set_tensor(index, x)
+                invoke()
+                return get_tensor(output_index)
+            return step
+
+        def step_named():
+            for index, array in feeds:
+                set_tensor(index, array)
             invoke()
-            return get_tensor(output_index)
-        return step
+            return model.outputs([get_tensor(index) for index in fetches])
+        return step_named
 
 
 def load(model, workdir):
