@@ -38,6 +38,13 @@ class ScriptErrorsTest(parameterized.TestCase):
         ("sweep_and_model_config", ["--sweep", "--model_config=configs/rnn_547k.json"],
          r"^bench: --sweep and --model_config exclude each other"),
         ("existing_results_dir", ["--results_dir=/"], r"^bench: --results_dir=/ already exists \(results are never overwritten\)"),
+        ("missing_saved_model", ["--saved_model=/nonexistent/sm"], r"^bench: --saved_model=/nonexistent/sm: no such directory"),
+        ("missing_keras", ["--keras=/nonexistent/m.keras"], r"^bench: --keras=/nonexistent/m.keras: no such file"),
+        ("saved_model_and_model_config", ["--saved_model=/tmp", "--model_config=configs/rnn_547k.json"],
+         r"^bench: --saved_model and --model_config exclude each other"),
+        ("input_without_a_model", ["--input=x:1,4"], r"^bench: --input applies to your own model: give "
+                                                      r"--saved_model=DIR or --keras=FILE too"),
+        ("not_a_saved_model", ["--saved_model=/tmp"], r"^bench: --saved_model=/tmp: not a SavedModel \(no saved_model.pb in it\)"),
     )
     def test_bench_rejects(self, args, message):
         status, lines = run(["scripts/bench", *args])

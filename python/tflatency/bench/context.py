@@ -18,9 +18,10 @@ def git_commit():
     return text.strip() if exit.ok and text.strip() else "unknown"
 
 
-def collect(runner, model_config, out, pin_cpu, env):
-    """Runs collect_context's runner script writing `out`; True if it succeeded."""
-    argv = [runner, f"--model_config={model_config}", f"--out={out}",
+def collect(runner, model_flag, out, pin_cpu, env):
+    """Runs collect_context's runner script writing `out`; True if it succeeded.
+    model_flag: --model_config=PATH, or --model_info=PATH for a user's prepared model."""
+    argv = [runner, model_flag, f"--out={out}",
             f"--aot_target_cpu={bazel.host_target_cpu(env) or 'unknown'}",
             f"--bazel_version={bazel.version()}", f"--git_commit={git_commit()}"]
     if pin_cpu is not None:

@@ -1,7 +1,12 @@
 """scripts/bench's flags: defined with absl, checked here, one line per bad value.
 
 Every flag is written --name=value (--quick and --sweep alone are switches;
---sweep=FILE names another sweep file). Values are checked as text, in the
+--sweep=FILE names another sweep file; --input, --atol and --rtol may be given
+several times). The model is a config (--model_config, default
+configs/rnn_547k.json), a sweep of configs (--sweep), or a user's model
+(--saved_model=DIR or --keras=FILE.keras, with --signature, --input,
+--golden_input, --atol, --rtol, --fma_count; tflatency.prepare checks those
+against the model before anything is built). Values are checked as text, in the
 order below, so each message quotes what the user typed; main.py prints it as
 `bench: <message> (see the header of scripts/bench for usage)` with exit
 status 2. `python -m tflatency.bench.flags [flags]` checks them alone (what
@@ -43,6 +48,21 @@ absl_flags.DEFINE_string("per_call_count", None, f"Timed calls of each case's pe
                          f"--quick {QUICK_PER_CALL_COUNT}).", flag_values=FLAGS)
 absl_flags.DEFINE_string("results_dir", None, "Write the results here (must not exist) instead of results/<UTC>-<host>.",
                          flag_values=FLAGS)
+absl_flags.DEFINE_string("saved_model", None, "A SavedModel directory: every applicable path on your own model "
+                         "(tflatency.prepare), instead of --model_config.", flag_values=FLAGS)
+absl_flags.DEFINE_string("keras", None, "A .keras file: exported to a SavedModel with a static signature, then as "
+                         "--saved_model.", flag_values=FLAGS)
+absl_flags.DEFINE_string("signature", None, "The SavedModel's signature to time (default serving_default).",
+                         flag_values=FLAGS)
+absl_flags.DEFINE_multi_string("input", [], "NAME:D0,D1,...[:DTYPE]: an input's static shape (needed for dynamic "
+                               "dimensions; a leading batch dimension becomes 1 without it).", flag_values=FLAGS)
+absl_flags.DEFINE_string("golden_input", None, "An .npz file with one array per input name: the golden input "
+                         "(default: seeded random).", flag_values=FLAGS)
+absl_flags.DEFINE_multi_string("atol", [], "Golden tolerance: VALUE for every float output, or OUTPUT:VALUE "
+                               "(default 1e-05).", flag_values=FLAGS)
+absl_flags.DEFINE_multi_string("rtol", [], "Golden relative tolerance, as --atol (default 0.0001).", flag_values=FLAGS)
+absl_flags.DEFINE_string("fma_count", None, "The model's multiply-accumulates per inference, instead of counting "
+                         "them in XLA's HLO.", flag_values=FLAGS)
 absl_flags.DEFINE_string("only", None, "Run only the cases whose name (e.g. aot/haswell/rnn) contains a match of "
                          "this regular expression.", flag_values=FLAGS)
 
@@ -65,13 +85,17 @@ class Settings:
     per_call_count: int
     pin_cpu: object          # int, or None
     only: object             # the --only pattern, or None
+    user_model: object = None  # tflatency.prepare.prepare.Options for --saved_model / --keras, else None
 
 
 def usage():
     """The flags' help, for --help."""
     return ("usage: scripts/bench [--quick] [--model_config=PATH] [--pin_cpu=N] [--repetitions=N] [--min_time=SECONDS]\n"
             "                     [--path_timeout=SECONDS] [--per_call_count=N] [--results_dir=DIR] [--only=REGEX]\n"
-            "       scripts/bench --sweep[=configs/sweep.json] [the same flags but --model_config]\n\n"
+            "       scripts/bench --sweep[=configs/sweep.json] [the same flags but --model_config]\n"
+            "       scripts/bench --saved_model=DIR | --keras=FILE.keras [--signature=KEY] [--input=NAME:D0,D1,...[:DTYPE]]\n"
+            "                     [--golden_input=FILE.npz] [--atol=[OUTPUT:]V] [--rtol=[OUTPUT:]V] [--fma_count=N]\n"
+            "                     [the same flags but --model_config and --sweep]\n\n"
             + FLAGS.module_help(__name__))
 
 
@@ -121,6 +145,7 @@ def parse(argv, root):
         raise UsageError(f"--results_dir={results_dir} already exists (results are never overwritten)")
     if f.sweep is not None and f.model_config is not None:
         raise UsageError("--sweep and --model_config exclude each other")
+    user_model = _user_model(f)
     per_call_count = int(f.per_call_count) if f.per_call_count else (
         QUICK_PER_CALL_COUNT if f.quick else DEFAULT_PER_CALL_COUNT)
     return Settings(
@@ -135,7 +160,40 @@ def parse(argv, root):
         per_call_count=per_call_count,
         pin_cpu=int(f.pin_cpu) if f.pin_cpu else None,
         only=f.only or None,
+        user_model=user_model,
     )
+
+
+_USER_MODEL_FLAGS = ("signature", "input", "golden_input", "atol", "rtol", "fma_count")
+
+
+def _user_model(f):
+    """prepare.Options for --saved_model / --keras (paths absolute), None without them; UsageError on a clash."""
+    source = [name for name in ("saved_model", "keras") if f[name].value is not None]
+    if not source:
+        for name in _USER_MODEL_FLAGS:
+            if f[name].present:
+                raise UsageError(f"--{name} applies to your own model: give --saved_model=DIR or --keras=FILE too")
+        return None
+    if len(source) == 2:
+        raise UsageError("--saved_model and --keras exclude each other")
+    for other in ("model_config", "sweep"):
+        if f[other].value is not None:
+            raise UsageError(f"--{source[0]} and --{other} exclude each other")
+    if f.fma_count is not None and not _POSITIVE_INTEGER.fullmatch(f.fma_count):
+        raise UsageError(f"--fma_count must be a positive integer, got '{f.fma_count}'")
+    from tflatency.prepare import prepare  # pylint: disable=g-import-not-at-top  (no TensorFlow import here)
+    from tflatency.prepare.errors import PrepareError  # pylint: disable=g-import-not-at-top
+    options = prepare.Options(
+        saved_model=_absolute(f.saved_model), keras=_absolute(f.keras),
+        signature=f.signature or prepare.DEFAULT_SIGNATURE, inputs=tuple(f.input),
+        golden_input=_absolute(f.golden_input), atol=tuple(f.atol), rtol=tuple(f.rtol),
+        fma_count=int(f.fma_count) if f.fma_count else None)
+    try:
+        prepare.check_options(options)  # the paths and the flags' forms; the model itself after setup
+    except PrepareError as e:
+        raise UsageError(str(e)) from None
+    return options
 
 
 def main(argv):

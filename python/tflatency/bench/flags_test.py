@@ -56,6 +56,58 @@ class DefaultsTest(absltest.TestCase):
         self.assertEqual(parse().repetitions, 10)
 
 
+class UserModelTest(parameterized.TestCase):
+    """--saved_model / --keras and the flags that go with them (tflatency.prepare checks the model itself)."""
+
+    def setUp(self):
+        super().setUp()
+        self.saved_model = self.create_tempdir("sm").full_path
+        self.create_tempfile("sm/saved_model.pb")
+        self.keras = self.create_tempfile("m.keras").full_path
+        self.npz = self.create_tempfile("g.npz").full_path
+
+    def test_saved_model_with_its_flags(self):
+        s = parse(f"--saved_model={self.saved_model}", "--signature=predict", "--input=x:1,4",
+                  "--input=ids:1,2:int32", f"--golden_input={self.npz}", "--atol=1e-3", "--rtol=y:0", "--fma_count=64")
+        model = s.user_model
+        self.assertEqual((model.saved_model, model.keras, model.signature),
+                         (os.path.realpath(self.saved_model), None, "predict"))
+        self.assertEqual((model.inputs, model.golden_input, model.atol, model.rtol, model.fma_count),
+                         (("x:1,4", "ids:1,2:int32"), os.path.realpath(self.npz), ("1e-3",), ("y:0",), 64))
+
+    def test_keras_defaults(self):
+        model = parse(f"--keras={self.keras}", "--quick").user_model
+        self.assertEqual((model.keras, model.signature, model.inputs, model.fma_count),
+                         (os.path.realpath(self.keras), "serving_default", (), None))
+
+    def test_paths_and_forms_are_checked_before_anything_runs(self):
+        for args, message in (
+                (["--saved_model=/nonexistent/sm"], r"^--saved_model=/nonexistent/sm: no such directory$"),
+                ([f"--saved_model={os.path.dirname(self.keras)}"], r"not a SavedModel \(no saved_model.pb in it\)$"),
+                ([f"--keras={self.npz}"], r"not a .keras file"),
+                ([f"--saved_model={self.saved_model}", "--input=x"], r"^--input=x: want NAME:D0,D1"),
+                ([f"--keras={self.keras}", "--golden_input=/nonexistent.npz"], r"^--golden_input=/nonexistent.npz: no such file$")):
+            with self.subTest(args=args), self.assertRaisesRegex(UsageError, message):
+                parse(*args)
+
+    def test_a_config_run_has_no_user_model(self):
+        self.assertIsNone(parse().user_model)
+
+    @parameterized.named_parameters(
+        ("both_sources", ["--saved_model=/m", "--keras=/k.keras"], "--saved_model and --keras exclude each other"),
+        ("with_model_config", ["--keras=/k.keras", "--model_config=/c.json"],
+         "--keras and --model_config exclude each other"),
+        ("with_sweep", ["--saved_model=/m", "--sweep"], "--saved_model and --sweep exclude each other"),
+        ("input_without_model", ["--input=x:1"],
+         "--input applies to your own model: give --saved_model=DIR or --keras=FILE too"),
+        ("signature_without_model", ["--signature=s"], "--signature applies to your own model"),
+        ("bad_fma_count", ["--saved_model=/m", "--fma_count=-3"], "--fma_count must be a positive integer, got '-3'"),
+    )
+    def test_errors(self, args, message):
+        with self.assertRaisesRegex(UsageError, "^" + message.replace("(", r"\(").replace(")", r"\)")):
+            parse(*args)
+
+
 class ErrorsTest(parameterized.TestCase):
 
     @parameterized.named_parameters(

@@ -18,12 +18,6 @@ CONTEXT_TARGET = "//python:collect_context"
 TARGETS = ("//cc:aot_bench", "//cc:session_bench", "//cc:bound_bench", "//python:py_bench",
            "//python:compiled_bench", "//python:peer_bench", "//cc:hand_bench", CONTEXT_TARGET)
 PINNED_SUFFIX = "_pinned"
-_MODEL_SHAPE_FLAGS = ("cell", "layers", "units", "input_size", "time_steps", "batch")
-
-
-def bound_flags(config):
-    """bound_bench takes the model's shape as flags."""
-    return tuple(f"--{field}={getattr(config, field)}" for field in _MODEL_SHAPE_FLAGS)
 
 
 def pinned_cpu(settings):
@@ -31,16 +25,18 @@ def pinned_cpu(settings):
     return settings.pin_cpu if settings.pin_cpu is not None else len(os.sched_getaffinity(0)) - 1
 
 
-def programs(settings, config, runner_for):
+def programs(settings, runner_for, user_model=False):
     """(Programs in interleaving order, failures of the targets that could not be prepared).
-    runner_for(label) -> the command path that runs it, or None."""
+    runner_for(label) -> the command path that runs it, or None. A user's model has no hand
+    kernel (an LSTM/GRU kernel for model configs): not_applicable.py says so in the report."""
     cc, py = settings.min_time, f"{settings.min_time}s"
     wanted = [
         ("//python:py_bench", dict(min_time=py)),
         ("//cc:session_bench", dict(min_time=cc)),
         ("//cc:aot_bench", dict(min_time=cc)),
-        ("//cc:bound_bench", dict(min_time=cc, flags=bound_flags(config), per_call=False)),
-        ("//cc:hand_bench", dict(min_time=cc)),
+        # The model's size comes with its runner script (//model:model_shape_flags, --flagfile).
+        ("//cc:bound_bench", dict(min_time=cc, per_call=False)),
+        *([] if user_model else [("//cc:hand_bench", dict(min_time=cc))]),
         ("//python:compiled_bench", dict(min_time=py)),
         ("//python:peer_bench", dict(min_time=py)),
         ("//python:peer_bench", dict(min_time=py, flags=(f"--pin_cpu={pinned_cpu(settings)}",),

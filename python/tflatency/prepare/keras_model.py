@@ -14,13 +14,19 @@ from tflatency.prepare import tensors
 from tflatency.prepare.errors import PrepareError
 
 
-def load(path, flag="--keras"):
-    """keras.saving.load_model(path), or PrepareError naming the file and the first line of the error."""
+def check_file(path, flag="--keras"):
+    """PrepareError unless `path` is a file named *.keras."""
     where = f"{flag}={path}"
     if not os.path.isfile(path):
         raise PrepareError(f"{where}: no such file")
     if not path.endswith(".keras"):
         raise PrepareError(f"{where}: not a .keras file (save the model with model.save('model.keras'))")
+
+
+def load(path, flag="--keras"):
+    """keras.saving.load_model(path), or PrepareError naming the file and the first line of the error."""
+    where = f"{flag}={path}"
+    check_file(path, flag)
     saved_model.import_tensorflow()
     import keras  # pylint: disable=g-import-not-at-top
     try:

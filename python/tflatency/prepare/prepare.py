@@ -76,7 +76,10 @@ def _settings(options, tf_version):
             "rtol": list(options.rtol), "fma_count": options.fma_count, "tensorflow": tf_version}
 
 
-def _check_options(options):
+def check_options(options):
+    """PrepareError for what is wrong with the options alone, without TensorFlow (scripts/bench checks
+    them before setting anything up): conflicting flags, malformed --input/--atol/--rtol, a path that
+    is not a SavedModel directory or a .keras file."""
     if bool(options.saved_model) == bool(options.keras):
         raise PrepareError("give exactly one of --saved_model=DIR or --keras=FILE.keras")
     if options.keras and options.signature != saved_model.DEFAULT_SIGNATURE:
@@ -88,6 +91,10 @@ def _check_options(options):
     tensors.parse_input_flags(options.inputs)
     tolerances.parse("atol", options.atol, 0.0)
     tolerances.parse("rtol", options.rtol, 0.0)
+    if options.keras:
+        keras_model.check_file(options.keras)
+    else:
+        saved_model.check_directory("--saved_model", options.saved_model)
 
 
 def _source(options, workdir):
@@ -158,12 +165,9 @@ def _fill(folder, options, loaded, function, where, source, static, defaulted):
 
 def prepare(options):
     """The prepared folder for `options` (from the cache when it is there); PrepareError on bad input."""
-    _check_options(options)
-    tf = saved_model.import_tensorflow()
+    check_options(options)
     source_path = options.keras or options.saved_model
-    if not os.path.exists(source_path):
-        flag = "--keras" if options.keras else "--saved_model"
-        raise PrepareError(f"{flag}={source_path}: no such {'file' if options.keras else 'directory'}")
+    tf = saved_model.import_tensorflow()
     digest = cache.digest_of(source_path, _settings(options, tf.__version__))
     folder = cache.lookup(digest)
     if folder is None:

@@ -3,7 +3,7 @@
 Each example model (tflatency.prepare.example_models) is prepared once and
 checked against its count by hand; the default RNN, saved as export_model saves
 it, must give the config formula's count. Every bad input is one line naming
-the problem (docs/bad_inputs.md rows 35-46).
+the problem (docs/bad_inputs.md rows 41-50).
 """
 
 import os

@@ -25,13 +25,19 @@ def first_line(error):
     return (str(error).strip().splitlines() or [type(error).__name__])[0].strip()
 
 
-def open_saved_model(flag, path):
-    """tf.saved_model.load of `path`, or PrepareError naming the flag and what is wrong."""
+def check_directory(flag, path):
+    """PrepareError unless `path` is a directory holding a SavedModel (its saved_model.pb)."""
     where = f"{flag}={path}"
     if not os.path.isdir(path):
         raise PrepareError(f"{where}: no such directory")
     if not any(os.path.isfile(os.path.join(path, f)) for f in ("saved_model.pb", "saved_model.pbtxt")):
         raise PrepareError(f"{where}: not a SavedModel (no saved_model.pb in it)")
+
+
+def open_saved_model(flag, path):
+    """tf.saved_model.load of `path`, or PrepareError naming the flag and what is wrong."""
+    where = f"{flag}={path}"
+    check_directory(flag, path)
     tf = import_tensorflow()
     try:
         return tf.saved_model.load(path)

@@ -1,0 +1,45 @@
+"""not_applicable.rows: which paths a user's model cannot take, each with a one-line reason."""
+
+from absl.testing import absltest
+
+from tflatency.bench import not_applicable
+
+COMPILES = {"xla": {"compiles": True, "reason": ""}, "fma_count": 64}
+NO_XLA = {"xla": {"compiles": False, "reason": "XLA cannot compile op SegmentSum (no XLA CPU kernel)"},
+          "fma_count": None, "fma_reason": "not counted: XLA cannot compile op SegmentSum (no XLA CPU kernel)"}
+
+
+def names(info):
+    return {name: reason for name, reason in not_applicable.rows(info, "znver3")}
+
+
+class RowsTest(absltest.TestCase):
+
+    def test_rnn_only_paths_of_a_model_xla_compiles(self):
+        rows = names(COMPILES)
+        for name in ("python/eager/model", "hand/kernel/model", "aot/znver3_hoisted_tuned/model",
+                     "peer/jax/jit/model", "peer/jax/jit_pinned/model", "peer/numpy/plain_pinned/model",
+                     "tflite/interpreter/one_thread_hoisted_pinned/model", "bound/weight_stream_per_step"):
+            self.assertIn(name, rows)
+        self.assertNotIn("aot/znver3/model", rows)
+        self.assertNotIn("bound/fma_peak", rows)
+        self.assertTrue(all(reason and "\n" not in reason for reason in rows.values()))
+
+    def test_xla_paths_name_the_op_and_the_fma_bound_says_why(self):
+        rows = names(NO_XLA)
+        for name in ("aot/znver3/model", "aot/znver3_tuned/model", "aot/haswell/model", "aot/generic/model",
+                     "python/xla_jit/model", "python_compiled/aot/model"):
+            self.assertEqual(rows[name], "XLA cannot compile op SegmentSum (no XLA CPU kernel)")
+        self.assertRegex(rows["bound/fma_peak"], r"^the model's FMA count is unknown: .*SegmentSum.*--fma_count")
+
+    def test_every_name_is_a_path_of_kind_model_or_a_bound(self):
+        for name in names(NO_XLA):
+            segments = name.split("/")
+            if segments[0] == "bound":
+                self.assertLen(segments, 2, name)
+            else:  # <group>/<variant>/model; peer/<engine>/<variant>/model, tflite/interpreter/<variant>/model
+                self.assertEqual((segments[-1], len(segments)), ("model", 4 if segments[0] in ("peer", "tflite") else 3), name)
+
+
+if __name__ == "__main__":
+    absltest.main()
