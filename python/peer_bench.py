@@ -187,9 +187,10 @@ def build_step(loaded_engine, case, model=None):
                                     f"{type(e).__name__}: {_first_line(e)}") from None
 
 
-def check_step(model, step, golden=None):
-    """Runs step() once on the golden input and returns its GoldenResult (compilation happens here)."""
-    return (golden or model.golden).check(step())
+def check_step(model, step, golden=None, precision="fp32"):
+    """Runs step() once on the golden input and returns its GoldenResult at the tolerance of
+    `precision` (compilation happens here)."""
+    return (golden or model.golden).check(step(), precision)
 
 
 # ----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ bool IsaFromName(const std::string& name, Isa* isa) {
 
 bool CpuSupports(Isa isa) {
   // TFLATENCY_ISA_MAX=<name>: behave as a CPU without anything wider (tests of the n/a paths).
-  static const char* cap_name = std::getenv("TFLATENCY_ISA_MAX");
+  const char* cap_name = std::getenv("TFLATENCY_ISA_MAX");
   Isa cap;
   if (cap_name != nullptr && IsaFromName(cap_name, &cap) && static_cast<int>(isa) > static_cast<int>(cap)) {
     return false;
