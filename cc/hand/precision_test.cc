@@ -1,5 +1,5 @@
 // //cc/hand:precision_test: the hand-written kernel with bf16 and int8 weights
-// (quantize.h). Quantization round trips (bf16 rounding to nearest even, int8
+// (cc/common/precision.h). Quantization round trips (bf16 rounding to nearest even, int8
 // scales, rounding and range); each reduced-precision kernel against the fp32
 // kernel run on the weights it actually holds (bf16-rounded, or q * scale), on
 // the default LSTM and the 3-layer GRU, random odd shapes, 1 and 2 threads,
@@ -21,7 +21,7 @@
 #include "cc/common/isa.h"
 #include "cc/hand/golden_files.h"
 #include "cc/hand/model.h"
-#include "cc/hand/quantize.h"
+#include "cc/common/precision.h"
 #include "cc/hand/rnn.h"
 #include "cc/harness/flags.h"
 #include "cc/harness/golden_compare.h"

@@ -23,7 +23,7 @@
 #include "cc/common/isa.h"
 #include "cc/common/spin_team.h"
 #include "cc/hand/model.h"
-#include "cc/hand/quantize.h"
+#include "cc/common/precision.h"
 #include "cc/hand/rnn_plan.h"
 
 namespace tflatency {
@@ -37,7 +37,7 @@ struct HandRnnOptions {
   // it anyway, to show what skipping saves.
   bool full_first_step = false;
   // Weights as streamed: fp32, or bf16 / int8 (per-column scales) packed once
-  // here, with fp32 accumulation (quantize.h). Reduced precision has AVX2 and
+  // here, with fp32 accumulation (cc/common/precision.h). Reduced precision has AVX2 and
   // scalar kernels only: isa "auto" picks AVX2 then, and an explicit avx512 is refused.
   WeightPrecision precision = WeightPrecision::kFp32;
 };

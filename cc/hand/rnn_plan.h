@@ -37,6 +37,7 @@
 
 #include <cstdint>
 
+#include "cc/common/precision.h"
 #include "cc/common/rnn_shape.h"
 
 namespace tflatency {
@@ -68,8 +69,7 @@ struct PackedSlice {
   const float* r_inv_scale = nullptr;
 };
 
-// The weights' precision (the kernels always accumulate in fp32).
-enum class WeightPrecision { kFp32, kBf16, kInt8 };
+using tflatency::WeightPrecision;
 
 // Called by each worker after every time step; returns when all have arrived.
 struct Barrier {

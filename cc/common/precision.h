@@ -1,18 +1,18 @@
-// Reduced-precision weights for the hand-written kernel (rnn_plan.h): fp32 ->
+// Reduced-precision weights, one definition for the hand-written kernel
+// (cc/hand/rnn_plan.h) and the bounds (cc/bound/narrow_stream_model.h): fp32 ->
 // bf16 (round to nearest even) and fp32 -> int8 with one symmetric scale per
 // output column. Both are applied once, at load time; the kernels widen the
 // narrowed values back to fp32 exactly and accumulate in fp32.
-#ifndef TFLATENCY_CC_HAND_QUANTIZE_H_
-#define TFLATENCY_CC_HAND_QUANTIZE_H_
+#ifndef TFLATENCY_CC_COMMON_PRECISION_H_
+#define TFLATENCY_CC_COMMON_PRECISION_H_
 
 #include <cstdint>
 #include <string>
 
-#include "cc/hand/rnn_plan.h"
-
 namespace tflatency {
 
-using WeightPrecision = hand::WeightPrecision;
+// The weights' precision (the kernels always accumulate in fp32).
+enum class WeightPrecision { kFp32, kBf16, kInt8 };
 
 const char* PrecisionName(WeightPrecision precision);  // "fp32", "bf16", "int8"
 bool PrecisionFromName(const std::string& name, WeightPrecision* precision);
@@ -35,4 +35,4 @@ void QuantizeColumnsInt8(const float* w, int64_t rows, int64_t cols, int64_t str
 
 }  // namespace tflatency
 
-#endif  // TFLATENCY_CC_HAND_QUANTIZE_H_
+#endif  // TFLATENCY_CC_COMMON_PRECISION_H_

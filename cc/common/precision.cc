@@ -1,5 +1,5 @@
-// Reduced-precision weights (see quantize.h).
-#include "cc/hand/quantize.h"
+// Reduced-precision weights (see precision.h).
+#include "cc/common/precision.h"
 
 #include <algorithm>
 #include <cmath>
