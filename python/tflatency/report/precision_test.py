@@ -5,6 +5,7 @@ from absl.testing import absltest
 from tflatency.report import load
 from tflatency.report import markdown
 from tflatency.report import naming
+from tflatency.report import plot
 from tflatency.report import summary as summary_lib
 
 
@@ -98,6 +99,13 @@ class SummaryTest(absltest.TestCase):
         self.assertIn("## Precision", text)
         self.assertIn("| hand/avx2_int8/rnn | int8 | 4.00 | 1.60 | 2.50 | 0.003 |", text)
         self.assertIn("max |got - golden| <= 0.02", text)
+
+    def test_plot_hatches_reduced_precision_bars(self):
+        out = self.create_tempfile("latency.png").full_path
+        plot.render(self.summary, out)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+        self.assertEqual(sorted(plot.PRECISION_HATCH), sorted(naming.REDUCED_PRECISIONS))
 
 
 if __name__ == "__main__":
