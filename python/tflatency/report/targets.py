@@ -189,7 +189,9 @@ def _notes(paths, items):
         notes.append(f"One core is limited by {limit} (bound/weight_stream {fmt.us(stream)} us vs "
                      f"bound/fma_peak {fmt.us(fma)} us).")
     for item in items:
-        if item["key"].endswith("_bound") and item["value"] is not None and item["value"] < 1.0:
+        # (x_fp32_bound targets compare a reduced-precision kernel with the fp32 bound on purpose: below 1 is the goal.)
+        if item["key"].endswith("_bound") and not item["key"].endswith("_fp32_bound") and \
+                item["value"] is not None and item["value"] < 1.0:
             notes.append(f"{item['formula']} = {fmt.ratio(item['value'])}x: the kernel beats its bound, so that "
                          "bound is not tight (its kernel is not yet as good as the one it bounds).")
     if any(item["key"].startswith("hand_") and not item["key"].startswith("hand_1_") for item in items):
