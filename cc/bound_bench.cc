@@ -12,6 +12,13 @@
 //                             kernel once for all steps, each recurrent kernel
 //                             once per step after the first: bound_stream_model.h),
 //                             from the cache they live in: the memory bound
+//   bound/weight_stream_bf16, bound/weight_stream_int8  the same products in the
+//                             same order with bf16 / int8 (per-column scales) weights
+//                             widened to fp32 as they stream (narrow_stream_model.h):
+//                             the memory bound of a reduced-precision kernel; on the
+//                             --isa if it has such a kernel, else AVX2 (context
+//                             bound_isa_<precision>); a row saying n/a with the reason
+//                             where neither can run
 //   bound/weight_stream_per_step  NOT a bound: every matrix once per time step
 //                             (the naive order; bound/per_step_model.h), for comparison
 //   bound/fma_peak_2cores, bound/weight_stream_2cores  the same two bounds with
@@ -39,6 +46,7 @@
 #include "cc/bound/flags.h"
 #include "cc/bound/fma_team.h"
 #include "cc/bound/kernels.h"
+#include "cc/bound/narrow_stream_model.h"
 #include "cc/bound/per_step_model.h"
 #include "cc/bound/stream_model.h"
 #include "cc/bound/sysinfo.h"
@@ -97,7 +105,7 @@ void BM_FmaPeakTeam(benchmark::State& state, FmaPeakTeam* team_fmas, SpinTeam* t
   SetFmaRate(state, fmas);
 }
 
-// Model: StreamModel or PerStepStreamModel. team: pin this thread as its worker 0.
+// Model: StreamModel, PerStepStreamModel or NarrowStreamModel. team: pin this thread as its worker 0.
 template <class Model>
 void BM_WeightStream(benchmark::State& state, Model* model, const std::string* verify_error, SpinTeam* team,
                      int64_t streamed_bytes, int64_t fmas) {
@@ -115,6 +123,27 @@ void BM_WeightStream(benchmark::State& state, Model* model, const std::string* v
   }
   state.SetBytesProcessed(streamed_bytes * state.iterations());
   SetFmaRate(state, fmas);
+}
+
+void BM_NotApplicable(benchmark::State& state, std::string reason) {
+  state.SkipWithError(("n/a: " + reason).c_str());
+  for (auto _ : state) {
+  }
+}
+
+// The ISA of a reduced-precision bound: --isa if it has a kernel for `precision`, else AVX2; "" and
+// *why when neither can run here.
+bool NarrowIsa(Isa wanted, WeightPrecision precision, Isa* isa, std::string* why) {
+  *why = NarrowStreamModel::Supported(wanted, precision);
+  if (why->empty()) {
+    *isa = wanted;
+    return true;
+  }
+  if (wanted != Isa::kAvx2 && NarrowStreamModel::Supported(Isa::kAvx2, precision).empty()) {
+    *isa = Isa::kAvx2;
+    return true;
+  }
+  return false;
 }
 
 void AddShapeContext(const RnnShape& s, Isa isa, const StreamModel& model) {
@@ -224,6 +253,32 @@ int Main(int argc, char** argv) {
                                  &per_step_error, nullptr, PerStepWeightBytes(shape), fmas)
         ->UseRealTime();
   }
+  // Reduced-precision weight streams (an RNN's: the hand kernel's arithmetic), one core.
+  std::vector<std::unique_ptr<NarrowStreamModel>> narrow_models;
+  std::vector<std::string> narrow_errors;
+  narrow_errors.reserve(2);
+  bool narrow_ok = true;
+  for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
+    if (config.any_model) break;
+    const std::string name = std::string("bound/weight_stream_") + PrecisionName(precision);
+    Isa isa;
+    std::string why;
+    if (!NarrowIsa(config.isa, precision, &isa, &why)) {
+      benchmark::RegisterBenchmark(name.c_str(), BM_NotApplicable, why)->UseRealTime();
+      continue;
+    }
+    narrow_models.emplace_back(new NarrowStreamModel(shape, isa, precision));
+    narrow_errors.push_back(narrow_models.back()->Verify());
+    if (!narrow_errors.back().empty()) {
+      std::fprintf(stderr, "bound_bench: %s\n", narrow_errors.back().c_str());
+      narrow_ok = false;
+    }
+    benchmark::AddCustomContext(std::string("bound_isa_") + PrecisionName(precision), IsaName(isa));
+    benchmark::AddCustomContext(name.substr(6) + "_bytes", std::to_string(narrow_models.back()->streamed_bytes()));
+    benchmark::RegisterBenchmark(name.c_str(), BM_WeightStream<NarrowStreamModel>, narrow_models.back().get(),
+                                 &narrow_errors.back(), nullptr, narrow_models.back()->streamed_bytes(), fmas)
+        ->UseRealTime();
+  }
   if (team) {
     if (!config.any_model) {  // its phases follow the RNN's steps
       benchmark::RegisterBenchmark("bound/fma_peak_2cores", BM_FmaPeakTeam, team_fmas.get(), team.get(), fmas)
@@ -235,7 +290,7 @@ int Main(int argc, char** argv) {
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  return verify_error.empty() && per_step_error.empty() && team_error.empty() ? 0 : 1;
+  return verify_error.empty() && per_step_error.empty() && team_error.empty() && narrow_ok ? 0 : 1;
 }
 
 }  // namespace

@@ -3,8 +3,11 @@
 // on one core: hand/<avx512|avx2|scalar>/rnn; the widest ISA split across
 // cores: hand/<isa>_<n>threads/rnn; and the widest ISA on one core computing
 // step 0's recurrent product on the zero initial state as TensorFlow's runtime does
-// (the others skip it): hand/<isa>_full_step0/rnn. Each case is gated on the model's golden
-// output before it is timed. Flags: all standard --benchmark_* flags, plus
+// (the others skip it): hand/<isa>_full_step0/rnn; and reduced-precision weights on one
+// core, hand/avx2_bf16/rnn and hand/avx2_int8/rnn (fp32 accumulation; a row that says
+// n/a with the reason where the CPU lacks AVX2). Each case is gated on the model's golden
+// output before it is timed (bf16/int8: max |got - golden| <= the info.json's
+// reduced_precision_atol), and reports that max |got - golden| as max_abs_error. Flags: all standard --benchmark_* flags, plus
 //   --model_prefix=PATH  path prefix of an exported model (".../model/model") or
 //                        its _info.json; `bazel run //cc:hand_bench` passes the
 //                        benchmarked model's.
@@ -35,6 +38,16 @@ namespace {
 
 bool g_golden_failed = false;
 
+// Reduced-precision cases: the ISA whose kernel they run, and the precisions.
+constexpr Isa kReducedPrecisionIsa = Isa::kAvx2;
+constexpr WeightPrecision kReducedPrecisions[] = {WeightPrecision::kBf16, WeightPrecision::kInt8};
+
+void BM_NotApplicable(benchmark::State& state, std::string reason) {
+  state.SkipWithError(("n/a: " + reason).c_str());
+  for (auto _ : state) {
+  }
+}
+
 void BM_Hand(benchmark::State& state, HandRnn* rnn, const HandGolden* golden) {
   const GoldenResult check = CheckHandGolden(rnn, *golden);
   if (!check.ok) {
@@ -51,6 +64,7 @@ void BM_Hand(benchmark::State& state, HandRnn* rnn, const HandGolden* golden) {
   state.counters["fma_per_second"] =
       benchmark::Counter(static_cast<double>(rnn->fma_count()) * state.iterations(), benchmark::Counter::kIsRate);
   state.SetBytesProcessed(rnn->streamed_bytes() * state.iterations());
+  state.counters["max_abs_error"] = check.max_abs_diff;
 }
 
 struct Flags {
@@ -67,10 +81,12 @@ struct Flags {
   }
 };
 
-// hand/<isa>[_<n>threads][_full_step0]/rnn
+// hand/<isa>[_<precision>][_<n>threads][_full_step0]/rnn
 std::string CaseName(const HandRnnOptions& options) {
   const int threads = options.threads;
-  return "hand/" + std::string(IsaName(options.isa.value_or(BestIsa()))) +
+  const bool reduced = options.precision != WeightPrecision::kFp32;
+  return "hand/" + std::string(IsaName(options.isa.value_or(BestIsaFor(options.precision)))) +
+         (reduced ? std::string("_") + PrecisionName(options.precision) : "") +
          (threads > 1 ? "_" + std::to_string(threads) + "threads" : "") +
          (options.full_first_step ? "_full_step0" : "") + "/rnn";
 }
@@ -93,7 +109,7 @@ per_call::Loader PerCallLoader(const std::string& prefix, const HandRnnOptions& 
     };
     c->check = [rnn, golden, output] {
       return CompareToGolden(output->data(), golden->output.data(), static_cast<int64_t>(output->size()),
-                             rnn->config().atol, rnn->config().rtol);
+                             HandGoldenAtol(*rnn), HandGoldenRtol(*rnn));
     };
     return std::string();
   };
@@ -118,11 +134,26 @@ int Main(int argc, char** argv) {
   }
   if (threads > 1) configs.push_back(HandRnnOptions{BestIsa(), threads});
   configs.push_back(HandRnnOptions{BestIsa(), 1, /*full_first_step=*/true});
+  // Reduced precision: a row each, n/a (with the reason) where this CPU cannot run its kernel.
+  std::vector<std::pair<std::string, std::string>> not_applicable;
+  for (WeightPrecision precision : kReducedPrecisions) {
+    HandRnnOptions options{kReducedPrecisionIsa, 1};
+    options.precision = precision;
+    const std::string why = CheckIsaFor(kReducedPrecisionIsa, precision);
+    if (why.empty()) {
+      configs.push_back(options);
+    } else {
+      not_applicable.emplace_back(CaseName(options), why);
+    }
+  }
   // --per_call_out: only the selected kernel is loaded, timed as its cold start
   // (cc/harness/per_call.h).
   if (flags.per_call.enabled()) {
     for (const HandRnnOptions& options : configs) {
       per_call::Register(CaseName(options), PerCallLoader(prefix, options));
+    }
+    for (const auto& [name, why] : not_applicable) {
+      per_call::Register(name, [why = why](per_call::Case*) { return "n/a: " + why; });
     }
     return per_call::Run("hand_bench", flags.per_call);
   }
@@ -156,6 +187,9 @@ int Main(int argc, char** argv) {
     const std::string name = CaseName(configs[i]);
     HandRnn* rnn = rnns[i].get();
     benchmark::RegisterBenchmark(name.c_str(), BM_Hand, rnn, &golden)->UseRealTime();
+  }
+  for (const auto& [name, why] : not_applicable) {
+    benchmark::RegisterBenchmark(name.c_str(), BM_NotApplicable, why)->UseRealTime();
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -12,6 +12,10 @@ Cases:
   python_compiled/aot/trivial  the AOT trivial multiply, 6 * 7 in int32
   python_compiled/hand/rnn     the hand-written kernel (cc/hand/rnn.h) on one core
   python_compiled/hand_2threads/rnn  the same split across two cores
+  python_compiled/hand_bf16/rnn, python_compiled/hand_int8/rnn  the hand kernel on one core
+                               with bf16 / int8 weights (compiled.load_hand(precision=...)),
+                               gated by max |got - golden| <= the golden info.json's
+                               reduced_precision_atol
 
 A user's model (golden files of kind "model") has python_compiled/aot/model and,
 with one output, python_compiled/aot_out/model, when XLA can compile it (its
@@ -23,6 +27,7 @@ selects call by call instead (loading = compiled.load; tflatency/per_call.py).
 Exit status: 0 all cases passed, 1 a golden check failed, 2 bad flags or inputs.
 """
 
+import functools
 import platform
 import sys
 
@@ -50,9 +55,9 @@ def _load(golden, use_out, variant=""):
     return load
 
 
-def _load_hand(golden, threads):
+def _load_hand(golden, threads, precision="fp32"):
     def load():
-        model = compiled.load_hand(golden.prefix, threads=threads)
+        model = compiled.load_hand(golden.prefix, threads=threads, precision=precision)
         x = golden.inputs[0]
         return lambda: model(x)
     return load
@@ -82,6 +87,9 @@ def main(argv):
         for threads, variant in ((1, "hand"), (2, "hand_2threads")):
             gated_bench.add_case(f"python_compiled/{variant}/rnn", _load_hand(model, threads), model.check,
                                  model.fma_count)
+        for precision in ("bf16", "int8"):
+            gated_bench.add_case(f"python_compiled/hand_{precision}/rnn", _load_hand(model, 1, precision),
+                                 functools.partial(model.check, precision=precision), model.fma_count)
     gated_bench.add_case("python_compiled/aot/trivial", _load(trivial, use_out=False), trivial.check,
                          trivial.fma_count)
     # A callable: the per-call mode must not import the compiled module before it times loading.

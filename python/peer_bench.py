@@ -20,6 +20,14 @@ or converted from the SavedModel) on the golden input, prepared once. Cases:
   tflite/interpreter/one_thread_hoisted/rnn  one thread, converted from
                                     --hoisted_saved_model_dir (the same network with
                                     hoisted input projections); listed only with it
+  peer/onnxruntime/iobinding_int8/rnn  the iobinding case on the conversion quantized by
+                                    onnxruntime.quantization.quantize_dynamic (int8 weights)
+  tflite/interpreter/one_thread_int8/rnn  one thread on LiteRT's dynamic-range int8
+                                    conversion (converter.optimizations = [Optimize.DEFAULT])
+
+The int8 cases are gated on the fp32 golden output by max |got - golden| <=
+tflatency.golden.REDUCED_PRECISION_ATOL; every case reports that maximum as its
+max_abs_error counter.
 
 Timed with the google-benchmark Python package (every standard --benchmark_* flag,
 the same JSON as the other benchmarks). Conversions happen at start-up; before its
@@ -179,9 +187,10 @@ def build_step(loaded_engine, case, model=None):
                                     f"{type(e).__name__}: {_first_line(e)}") from None
 
 
-def check_step(model, step, golden=None):
-    """Runs step() once on the golden input and returns its GoldenResult (compilation happens here)."""
-    return (golden or model.golden).check(step())
+def check_step(model, step, golden=None, precision="fp32"):
+    """Runs step() once on the golden input and returns its GoldenResult at the tolerance of
+    `precision` (compilation happens here)."""
+    return (golden or model.golden).check(step(), precision)
 
 
 # ----------------------------------------------------------------------------
@@ -209,8 +218,8 @@ def _per_call_load(case):
     return build_step(loaded[case.engine], case, model)
 
 
-def _per_call_check(output):
-    return _PER_CALL["model"].golden.check(output)
+def _per_call_check(precision, output):
+    return _PER_CALL["model"].golden.check(output, precision)
 
 
 def main(argv):
@@ -227,7 +236,8 @@ def main(argv):
         kind = model_kind_from_flags()
         if per_call.enabled():  # after pinning: the engine's threads inherit it
             for case in cases.cases_of(engines, hoisted=bool(_HOISTED_SAVED_MODEL_DIR.value), kind=kind):
-                gated_bench.add_case(case.name, functools.partial(_per_call_load, case), _per_call_check)
+                gated_bench.add_case(case.name, functools.partial(_per_call_load, case),
+                                     functools.partial(_per_call_check, case.precision))
             return gated_bench.run(PROGRAM, {})
         model = model_from_flags(engines)
         if _CONTEXT_OUT.value:
@@ -248,7 +258,8 @@ def main(argv):
             context["engine_errors"][engine] = reason
             print(f"{PROGRAM}: {reason}", file=sys.stderr)
         for case in cases.cases_of(engines, hoisted=bool(model.hoisted_saved_model_dir), kind=model.kind):
-            gated_bench.add_case(case.name, functools.partial(_load, case, loaded, errors, model), model.golden.check,
+            gated_bench.add_case(case.name, functools.partial(_load, case, loaded, errors, model),
+                                 functools.partial(model.golden.check, precision=case.precision),
                                  model.golden.fma_count)
         status = gated_bench.run(PROGRAM, peer_context.flat_for_benchmark(context), failed="FAILED")
 

@@ -33,12 +33,15 @@ ALL_CASES = [
     "peer/onnxruntime/one_thread/rnn",
     "peer/onnxruntime/iobinding/rnn",
     "peer/onnxruntime/iobinding_hoisted/rnn",
+    "peer/onnxruntime/iobinding_int8/rnn",
     "peer/jax/jit/rnn",
     "peer/numpy/plain/rnn",
     "tflite/interpreter/one_thread/rnn",
     "tflite/interpreter/default/rnn",
     "tflite/interpreter/one_thread_hoisted/rnn",
+    "tflite/interpreter/one_thread_int8/rnn",
 ]
+INT8_CASES = ["peer/onnxruntime/iobinding_int8/rnn", "tflite/interpreter/one_thread_int8/rnn"]
 
 
 def _perturbed(golden, delta=1e-2):
@@ -61,6 +64,7 @@ class GateTest(absltest.TestCase):
         cls.loaded, cls.errors = peer_bench.load_engines(cls.model, engines, cls._tmp)
         cls.steps = {case.name: peer_bench.build_step(cls.loaded[case.engine], case)
                      for case in cases.cases_of(engines) if case.engine in cls.loaded}
+        cls.precision = {case.name: case.precision for case in cases.cases_of(engines)}
 
     def test_case_names(self):
         self.assertEqual([case.name for case in cases.cases_of(list(cases.ENGINE_MODULES))], ALL_CASES)
@@ -72,14 +76,23 @@ class GateTest(absltest.TestCase):
     def test_every_engine_passes_the_gate(self):
         for name, step in self.steps.items():
             with self.subTest(name):
-                result = peer_bench.check_step(self.model, step)
+                result = peer_bench.check_step(self.model, step, precision=self.precision[name])
                 self.assertTrue(result.ok, f"{name}: {result.describe()}")
 
+    def test_int8_cases_are_gated_at_the_reduced_precision_tolerance(self):
+        self.assertEqual([n for n, p in self.precision.items() if p == "int8"], INT8_CASES)
+        for name in INT8_CASES:
+            with self.subTest(name):
+                result = peer_bench.check_step(self.model, self.steps[name], precision="int8")
+                self.assertGreater(result.max_abs_diff, 1e-5)  # really quantized: fails the fp32 gate
+                self.assertFalse(peer_bench.check_step(self.model, self.steps[name]).ok)
+
     def test_perturbed_golden_output_fails(self):
-        bad = _perturbed(self.model.golden)
         for name, step in self.steps.items():
             with self.subTest(name):
-                result = peer_bench.check_step(self.model, step, golden=bad)
+                # Far above the tolerance of the case's precision (int8: 2e-2 plus its own error).
+                bad = _perturbed(self.model.golden, 1e-2 if self.precision[name] == "fp32" else 1e-1)
+                result = peer_bench.check_step(self.model, step, golden=bad, precision=self.precision[name])
                 self.assertFalse(result.ok)
                 self.assertEqual(result.worst_index, 0)
                 self.assertStartsWith(result.describe(), "golden check FAILED: max |got - golden| = ")
@@ -113,7 +126,7 @@ class GateTest(absltest.TestCase):
     def test_hoisted_case_needs_the_hoisted_saved_model(self):
         names = [case.name for case in cases.cases_of(["onnxruntime", "tflite"], hoisted=False)]
         self.assertEqual([n for n in names if "hoisted" in n], [])
-        self.assertLen(names, 5)
+        self.assertLen(names, 7)
         without = dataclasses.replace(self.model, hoisted_saved_model_dir=None)
         for engine_name, variant in (("tflite", "one_thread_hoisted"), ("onnxruntime", "iobinding_hoisted")):
             engine = cases.load_engine(engine_name, without, self.create_tempdir().full_path)

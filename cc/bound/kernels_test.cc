@@ -16,11 +16,13 @@
 #include "cc/bound/flags.h"
 #include "cc/bound/fma_team.h"
 #include "cc/bound/kernels.h"
+#include "cc/bound/narrow_stream_model.h"
 #include "cc/bound/matvec.h"
 #include "cc/bound/per_step_model.h"
 #include "cc/bound/stream_model.h"
 #include "cc/bound/worker_columns.h"
 #include "cc/common/isa.h"
+#include "cc/common/precision.h"
 #include "cc/common/rnn_shape.h"
 #include "cc/common/spin_team.h"
 
@@ -278,6 +280,28 @@ void TestFlags() {
          "no shape flags: " + error);
 }
 
+// The reduced-precision weight streams: right on the weights as narrowed, about 1/2 (bf16) and 1/4
+// (int8) of the fp32 bytes, n/a reasons where there is no kernel.
+void TestNarrowStream(Isa isa, const RnnShape& shape, const std::string& what) {
+  for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
+    const std::string name = what + " " + PrecisionName(precision) + " stream";
+    const std::string why = NarrowStreamModel::Supported(isa, precision);
+    if (isa == Isa::kAvx512) {
+      Expect(why == std::string("no avx512 kernel for ") + PrecisionName(precision) + " weights", name + ": " + why);
+      continue;
+    }
+    Expect(why.empty(), name + " supported: " + why);
+    NarrowStreamModel model(shape, isa, precision);
+    const std::string error = model.Verify();
+    Expect(error.empty(), name + ": " + error);
+    const double fraction = static_cast<double>(model.streamed_bytes()) / StreamedWeightBytes(shape);
+    if (shape.units == 128) {
+      const double want = precision == WeightPrecision::kBf16 ? 0.5 : 0.25;
+      Expect(fraction > want && fraction < want + 0.03, name + " bytes fraction " + std::to_string(fraction));
+    }
+  }
+}
+
 int Main() {
   TestCounts();
   TestFlags();
@@ -352,6 +376,7 @@ int Main() {
       const std::string per_step_error = PerStepStreamModel(shape, isa).Verify();
       Expect(per_step_error.empty(), what + " per-step stream: " + per_step_error);
       TestFmaTeam(isa, &team, shape);
+      TestNarrowStream(isa, shape, what);
     }
   }
   std::printf(failures == 0 ? "all passed\n" : "%d failure(s)\n", failures);

@@ -1,6 +1,8 @@
 // Run-time ISA detection (see isa.h).
 #include "cc/common/isa.h"
 
+#include <cstdlib>
+
 namespace tflatency {
 namespace {
 
@@ -27,6 +29,12 @@ bool IsaFromName(const std::string& name, Isa* isa) {
 }
 
 bool CpuSupports(Isa isa) {
+  // TFLATENCY_ISA_MAX=<name>: behave as a CPU without anything wider (tests of the n/a paths).
+  const char* cap_name = std::getenv("TFLATENCY_ISA_MAX");
+  Isa cap;
+  if (cap_name != nullptr && IsaFromName(cap_name, &cap) && static_cast<int>(isa) > static_cast<int>(cap)) {
+    return false;
+  }
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");

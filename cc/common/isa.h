@@ -16,7 +16,9 @@ enum class Isa { kScalar, kAvx2, kAvx512 };
 const char* IsaName(Isa isa);  // "scalar", "avx2", "avx512"
 bool IsaFromName(const std::string& name, Isa* isa);
 // What each path's code may use: avx512 = AVX-512F and DQ, AVX2 and FMA;
-// avx2 = AVX2 and FMA; scalar (portable C++) always.
+// avx2 = AVX2 and FMA; scalar (portable C++) always. The environment variable
+// TFLATENCY_ISA_MAX=<name> caps it (as if the CPU had nothing wider), so the
+// paths that say n/a on a smaller CPU can be tested on any machine.
 bool CpuSupports(Isa isa);
 Isa BestIsa();                     // the widest this CPU supports
 std::vector<Isa> SupportedIsas();  // narrowest first

@@ -10,12 +10,20 @@ std::string LoadHandGolden(const std::string& prefix, const HandModelConfig& con
   return error;
 }
 
+double HandGoldenAtol(const HandRnn& rnn) {
+  return rnn.precision() == WeightPrecision::kFp32 ? rnn.config().atol : rnn.max_abs_error_allowed();
+}
+
+double HandGoldenRtol(const HandRnn& rnn) {
+  return rnn.precision() == WeightPrecision::kFp32 ? rnn.config().rtol : 0.0;
+}
+
 GoldenResult CheckHandGolden(HandRnn* rnn, const HandGolden& golden) {
   // NaN-filled first, so an element the kernel never wrote fails.
   std::vector<float> got(golden.output.size(), __builtin_nanf(""));
   rnn->Run(golden.input.data(), got.data());
-  const HandModelConfig& c = rnn->config();
-  return CompareToGolden(got.data(), golden.output.data(), static_cast<int64_t>(got.size()), c.atol, c.rtol);
+  const double atol = HandGoldenAtol(*rnn), rtol = HandGoldenRtol(*rnn);
+  return CompareToGolden(got.data(), golden.output.data(), static_cast<int64_t>(got.size()), atol, rtol);
 }
 
 }  // namespace tflatency

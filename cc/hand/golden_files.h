@@ -20,7 +20,11 @@ struct HandGolden {
 // `config`. Returns "" or one line naming the file.
 std::string LoadHandGolden(const std::string& prefix, const HandModelConfig& config, HandGolden* golden);
 
-// Runs `rnn` once on the golden input and compares with the golden output.
+// The golden check's tolerance for `rnn`: the model's atol/rtol for fp32 weights; for bf16 and
+// int8 max |got - golden| <= reduced_precision_atol (rtol 0).
+double HandGoldenAtol(const HandRnn& rnn);
+double HandGoldenRtol(const HandRnn& rnn);
+// Runs `rnn` once on the golden input and compares with the golden output at those tolerances.
 GoldenResult CheckHandGolden(HandRnn* rnn, const HandGolden& golden);
 
 }  // namespace tflatency

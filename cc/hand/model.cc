@@ -127,6 +127,10 @@ std::string LoadHandModelConfig(const std::string& info_path, HandModelConfig* c
     error = GetDouble(json, field.first, info_path, field.second);
     if (!error.empty()) return error;
   }
+  if (json.find("reduced_precision_atol") != json.end()) {
+    error = GetDouble(json, "reduced_precision_atol", info_path, &c.reduced_precision_atol);
+    if (!error.empty()) return error;
+  }
   error = CheckHandConfig(c);
   if (!error.empty()) return info_path + ": " + error;
   int64_t fma_count = 0;

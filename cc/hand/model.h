@@ -19,6 +19,9 @@ struct HandModelConfig : RnnShape {
   std::string name = "unnamed";
   double atol = 1e-5;  // golden tolerance: |got - want| <= atol + rtol * |want|
   double rtol = 1e-4;
+  // Max |got - golden| of a bf16 or int8 path: info.json's "reduced_precision_atol"
+  // (tflatency.golden.REDUCED_PRECISION_ATOL, the one place it is stated); NaN when the file has none.
+  double reduced_precision_atol = __builtin_nan("");
 };
 
 // "" if the shape is usable (positive, not absurdly large), else why not.

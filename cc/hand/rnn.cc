@@ -3,6 +3,7 @@
 #include "cc/hand/rnn.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace tflatency {
@@ -33,6 +34,19 @@ bool SelectIsa(Isa isa, hand::Geometry* geometry, hand::RunFn* run) {
 
 }  // namespace
 
+Isa BestIsaFor(WeightPrecision precision) {
+  if (precision == WeightPrecision::kFp32) return BestIsa();
+  return CpuSupports(Isa::kAvx2) ? Isa::kAvx2 : Isa::kScalar;
+}
+
+std::string CheckIsaFor(Isa isa, WeightPrecision precision) {
+  if (!CpuSupports(isa)) return std::string("this CPU does not support the ") + IsaName(isa) + " path";
+  if (precision != WeightPrecision::kFp32 && isa == Isa::kAvx512) {
+    return std::string("no avx512 kernel for ") + PrecisionName(precision) + " weights (avx2 and scalar have one)";
+  }
+  return "";
+}
+
 std::unique_ptr<HandRnn> HandRnn::Load(const std::string& prefix, const HandRnnOptions& options,
                                        std::string* error) {
   const HandModelFiles files = HandFilesFromPrefix(prefix);
@@ -58,9 +72,12 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
     *error = "threads must be in [1, " + std::to_string(kMaxThreads) + "], got " + std::to_string(options.threads);
     return nullptr;
   }
-  const Isa isa = options.isa.value_or(BestIsa());
-  if (!CpuSupports(isa)) {
-    *error = std::string("this CPU does not support the ") + IsaName(isa) + " path";
+  const Isa isa = options.isa.value_or(BestIsaFor(options.precision));
+  *error = CheckIsaFor(isa, options.precision);
+  if (!error->empty()) return nullptr;
+  if (options.precision != WeightPrecision::kFp32 && !(config.reduced_precision_atol >= 0)) {
+    *error = "config '" + config.name + "': no reduced_precision_atol in its info.json (re-export the model): " +
+             PrecisionName(options.precision) + " weights need the tolerance of their golden check";
     return nullptr;
   }
   std::unique_ptr<HandRnn> rnn(new HandRnn());
@@ -72,8 +89,11 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
   }
   rnn->plan_.workers = options.threads;
   rnn->plan_.skip_zero_state_product = !options.full_first_step;
+  rnn->plan_.precision = options.precision;
   rnn->Pack(weights);
-  if (!rnn->packed_ || !rnn->scratch_) {
+  if (!rnn->packed_ || !rnn->scratch_ ||
+      (options.precision != WeightPrecision::kFp32 && !rnn->narrow_) ||
+      (options.precision == WeightPrecision::kInt8 && !rnn->scales_)) {
     *error = "config '" + config.name + "': out of memory packing the weights";
     return nullptr;
   }
@@ -102,8 +122,32 @@ void HandRnn::TeamWork(void* self, int worker) {
   rnn->run_(rnn->plan_, rnn->workspace_, worker, rnn->team_input_, rnn->team_output_);
 }
 
-void HandRnn::Pack(const std::vector<float>& weights) {
+void HandRnn::Pack(const std::vector<float>& fp32_weights) {
   const HandModelConfig& c = config_;
+  const WeightPrecision precision = plan_.precision;
+  const bool int8 = precision == WeightPrecision::kInt8;
+  // Reduced precision: K and R rounded to bf16, or to int8 values (as floats) with their per-column
+  // scales, in the file layout; the fp32 packing below then lays them out and Narrow() narrows them.
+  std::vector<float> weights = fp32_weights;
+  std::vector<std::vector<float>> k_scales(c.layers), r_scales(c.layers);
+  {
+    const int64_t GH = Gates(c.cell) * c.units;
+    float* w = weights.data();
+    for (int64_t l = 0; l < c.layers; ++l) {
+      const int64_t d = LayerInputSize(c, l);
+      float* kernel = w;
+      float* recurrent = kernel + d * GH;
+      if (precision == WeightPrecision::kBf16) {
+        for (float* x = kernel; x < recurrent + c.units * GH; ++x) *x = RoundToBf16(*x);
+      } else if (int8) {
+        k_scales[l].resize(GH);
+        r_scales[l].resize(GH);
+        QuantizeColumnsInt8(kernel, d, GH, GH, nullptr, kernel, k_scales[l].data());
+        QuantizeColumnsInt8(recurrent, c.units, GH, GH, nullptr, recurrent, r_scales[l].data());
+      }
+      w = recurrent + c.units * GH + GH * (c.cell == Cell::kGru ? 2 : 1);
+    }
+  }
   const hand::Geometry geo = plan_.geometry;
   const int64_t G = Gates(c.cell), H = c.units, L = geo.lanes;
   const int64_t U = static_cast<int64_t>(geo.unit_vecs) * L;  // units per recurrent panel (block)
@@ -152,6 +196,15 @@ void HandRnn::Pack(const std::vector<float>& weights) {
   std::memset(p, 0, static_cast<size_t>(total) * 4);
   std::memset(scratch_.get(), 0, static_cast<size_t>(scratch_floats) * 4);
 
+  // int8: per layer k_scale, r_scale, r_inv_scale, [cols] each in permuted column order (padding: 1).
+  const int64_t scale_stride = RoundUp(cols, kAlignFloats);
+  if (int8) {
+    const int64_t n = 3 * scale_stride * c.layers;
+    scales_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(n) * 4)));
+    if (!scales_) return;
+    std::fill(scales_.get(), scales_.get() + n, 1.0f);
+  }
+
   slices_.resize(c.layers * workers);
   const float* src = weights.data();
   const int64_t passes = (T + geo.proj_rows - 1) / geo.proj_rows;
@@ -165,6 +218,9 @@ void HandRnn::Pack(const std::vector<float>& weights) {
     src = bias + G * H * (gru ? 2 : 1);
     float* k_bias = p + offsets[l].k_bias;
     float* r_bias_n = gru ? p + offsets[l].r_bias_n : nullptr;
+    float* k_scale = int8 ? scales_.get() + 3 * scale_stride * l : nullptr;
+    float* r_scale = int8 ? k_scale + scale_stride : nullptr;
+    float* r_inv_scale = int8 ? r_scale + scale_stride : nullptr;
 
     for (int w = 0; w < workers; ++w) {
       const int64_t b0 = block_begin(w), b1 = block_begin(w + 1);
@@ -188,12 +244,24 @@ void HandRnn::Pack(const std::vector<float>& weights) {
           }
           k_bias[pc] = bias[orig] + (gru && g < 2 ? recurrent_bias[orig] : 0.0f);
           if (gru && g == 2) r_bias_n[u] = recurrent_bias[orig];
+          if (int8) {
+            k_scale[pc] = k_scales[l][orig];
+            r_scale[pc] = r_scales[l][orig];
+            r_inv_scale[pc] = 1.0f / r_scales[l][orig];
+          }
         }
       }
-      slices_[l * workers + w] = hand::PackedSlice{d, b0, b1, k, k_bias, r, r_bias_n};
+      hand::PackedSlice slice{d, b0, b1, k, k_bias, r, r_bias_n};
+      slice.k_scale = k_scale;
+      slice.r_scale = r_scale;
+      slice.r_inv_scale = r_inv_scale;
+      slices_[l * workers + w] = slice;
     }
     const int64_t r_passes = plan_.skip_zero_state_product ? T - 1 : T;
-    streamed_bytes_ += 4 * (passes * (d * cols + cols) + r_passes * H * cols + T * (gru ? Hp : 0));
+    const int64_t weight_bytes = PrecisionBytes(precision);
+    // Weights at their precision; biases (and int8's scales: K's per pass, R's two per step) fp32.
+    streamed_bytes_ += weight_bytes * (passes * d * cols + r_passes * H * cols) +
+                       4 * (passes * cols + T * (gru ? Hp : 0)) + (int8 ? 4 * (passes + 2 * r_passes) * cols : 0);
   }
   streamed_bytes_ *= c.batch;
 
@@ -206,6 +274,7 @@ void HandRnn::Pack(const std::vector<float>& weights) {
   plan_.batch = c.batch;
   plan_.gate_cols = cols;
   plan_.slice = slices_.data();
+  if (precision != WeightPrecision::kFp32) Narrow();
 
   float* s = scratch_.get();
   workspace_.gx = s;
@@ -217,6 +286,29 @@ void HandRnn::Pack(const std::vector<float>& weights) {
   workspace_.c = s;
   s += RoundUp(Hp, kAlignFloats);
   workspace_.zeros = s;
+}
+
+// The packed floats (K and R already rounded to bf16 or to int8 values) narrowed element for element
+// into narrow_; each slice's k_narrow / r_narrow point at its panels there. Biases, also narrowed,
+// are never read from it.
+void HandRnn::Narrow() {
+  const int bytes = PrecisionBytes(plan_.precision);
+  narrow_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>(packed_floats_) * bytes)));
+  if (!narrow_) return;
+  const float* p = packed_.get();
+  if (plan_.precision == WeightPrecision::kBf16) {
+    uint16_t* out = reinterpret_cast<uint16_t*>(narrow_.get());
+    for (int64_t i = 0; i < packed_floats_; ++i) out[i] = Bf16Bits(p[i]);
+  } else {
+    int8_t* out = reinterpret_cast<int8_t*>(narrow_.get());
+    for (int64_t i = 0; i < packed_floats_; ++i) {
+      out[i] = static_cast<int8_t>(std::min(std::max(std::nearbyint(p[i]), -127.0f), 127.0f));
+    }
+  }
+  for (hand::PackedSlice& slice : slices_) {
+    slice.k_narrow = narrow_.get() + (slice.k_panels - p) * bytes;
+    slice.r_narrow = narrow_.get() + (slice.r_panels - p) * bytes;
+  }
 }
 
 }  // namespace tflatency

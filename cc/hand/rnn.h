@@ -23,6 +23,7 @@
 #include "cc/common/isa.h"
 #include "cc/common/spin_team.h"
 #include "cc/hand/model.h"
+#include "cc/common/precision.h"
 #include "cc/hand/rnn_plan.h"
 
 namespace tflatency {
@@ -35,7 +36,18 @@ struct HandRnnOptions {
   // XLA AOT folds it away, the weights being constants there). true: compute
   // it anyway, to show what skipping saves.
   bool full_first_step = false;
+  // Weights as streamed: fp32, or bf16 / int8 (per-column scales) packed once
+  // here, with fp32 accumulation (cc/common/precision.h). Reduced precision has AVX2 and
+  // scalar kernels only: isa "auto" picks AVX2 then, and an explicit avx512 is refused.
+  WeightPrecision precision = WeightPrecision::kFp32;
 };
+
+// The ISA "auto" means for `precision` on this CPU (BestIsa() for fp32; the
+// widest with a kernel for that precision otherwise).
+Isa BestIsaFor(WeightPrecision precision);
+// "" if the kernel can run `precision` on `isa` on this CPU, else the one-line reason
+// ("this CPU does not support the avx2 path", "no avx512 kernel for int8 weights").
+std::string CheckIsaFor(Isa isa, WeightPrecision precision);
 
 class HandRnn {
  public:
@@ -58,6 +70,7 @@ class HandRnn {
 
   const HandModelConfig& config() const { return config_; }
   Isa isa() const { return isa_; }
+  WeightPrecision precision() const { return plan_.precision; }
   int threads() const { return plan_.workers; }
   bool full_first_step() const { return !plan_.skip_zero_state_product; }
   int64_t fma_count() const { return FmaCount(config_); }
@@ -68,12 +81,17 @@ class HandRnn {
   // (but step 0 unless full_first_step), times batch.
   int64_t streamed_bytes() const { return streamed_bytes_; }
   int64_t packed_bytes() const { return packed_floats_ * 4; }
+  // The largest |got - golden| a path of this precision may have (fp32: the config's atol/rtol apply).
+  double max_abs_error_allowed() const { return config_.reduced_precision_atol; }
 
  private:
   struct FreeDeleter {
     void operator()(float* p) const { std::free(p); }
   };
   using Buffer = std::unique_ptr<float[], FreeDeleter>;
+  struct FreeDeleter8 {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
 
   HandRnn() = default;
   void Pack(const std::vector<float>& weights);
@@ -88,7 +106,10 @@ class HandRnn {
   std::unique_ptr<SpinTeam> team_;         // null with one thread
   const float* team_input_ = nullptr;      // the current Run's, for the helpers
   float* team_output_ = nullptr;
-  Buffer packed_, scratch_;
+  void Narrow();
+
+  Buffer packed_, scratch_, scales_;
+  std::unique_ptr<uint8_t[], FreeDeleter8> narrow_;  // reduced precision: the panels narrowed
   int64_t packed_floats_ = 0;
   int64_t streamed_bytes_ = 0;
 };

@@ -3,6 +3,8 @@
 // target attribute; rnn.cc calls them only when the CPU has AVX2 and FMA.
 #include <immintrin.h>
 
+#include <cstdint>
+
 #define HAND_TARGET __attribute__((target("avx2,fma")))
 #define HAND_V_INLINE static inline __attribute__((always_inline, target("avx2,fma")))
 
@@ -18,6 +20,16 @@ struct V256 {
   static constexpr int kProjRows = 2;  // 2 x 4 accumulators + 2 broadcasts + 1 weight
 
   HAND_V_INLINE R Load(const float* p) { return _mm256_loadu_ps(p); }
+  HAND_V_INLINE R LoadW(const float* p) { return Load(p); }
+  // bf16 bits -> fp32: zero-extend to 32 bits and shift into the upper half (exact).
+  HAND_V_INLINE R LoadW(const uint16_t* p) {
+    const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+  }
+  // int8 -> int32 -> fp32 (exact); the column scale is applied to the sum.
+  HAND_V_INLINE R LoadW(const int8_t* p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+  }
   HAND_V_INLINE void Store(float* p, R v) { _mm256_storeu_ps(p, v); }
   HAND_V_INLINE R Set1(float x) { return _mm256_set1_ps(x); }
   HAND_V_INLINE R Zero() { return _mm256_setzero_ps(); }
@@ -57,7 +69,11 @@ namespace hand {
 Geometry Avx2Geometry() { return GeometryOf<V256>(); }
 
 void RunAvx2(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output) {
-  RunModel<V256>(plan, ws, worker, input, output);
+  switch (plan.precision) {
+    case WeightPrecision::kBf16: return RunModel<V256, uint16_t>(plan, ws, worker, input, output);
+    case WeightPrecision::kInt8: return RunModel<V256, int8_t>(plan, ws, worker, input, output);
+    default: return RunModel<V256>(plan, ws, worker, input, output);
+  }
 }
 
 }  // namespace hand

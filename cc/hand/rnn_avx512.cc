@@ -22,6 +22,7 @@ struct V512 {
   static constexpr int kProjRows = 3;   // 3 x 8 accumulators + 3 broadcasts < 32 zmm
 
   HAND_V_INLINE R Load(const float* p) { return _mm512_loadu_ps(p); }
+  HAND_V_INLINE R LoadW(const float* p) { return Load(p); }  // fp32 weights only (rnn_plan.h)
   HAND_V_INLINE void Store(float* p, R v) { _mm512_storeu_ps(p, v); }
   HAND_V_INLINE R Set1(float x) { return _mm512_set1_ps(x); }
   HAND_V_INLINE R Zero() { return _mm512_setzero_ps(); }

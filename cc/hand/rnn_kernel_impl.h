@@ -4,6 +4,9 @@
 //   V::R                               the register type
 //   kLanes, kUnitVecs, kProjVecs, kProjRows   its hand::Geometry
 //   Load, Store, Set1, Zero, Add, Sub, Mul, Fmadd(a, b, c) = a*b + c, Div, Exp
+//   LoadW(const W*) for each weight type W it instantiates RunModel<V, W> with: float, and
+//   for reduced precision uint16_t (bf16 bits: widened to fp32 exactly) and int8_t
+//   (converted to fp32 exactly; the per-column scale is applied to the sum, see kScaled)
 // Everything here has internal linkage, so no instantiation compiled for one
 // ISA can be picked by the linker for another. Layout: rnn_plan.h.
 #ifndef HAND_TARGET
@@ -12,6 +15,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "cc/hand/rnn_plan.h"
 
@@ -20,6 +24,24 @@ namespace hand {
 namespace {
 
 #define HAND_INLINE HAND_TARGET inline __attribute__((always_inline))
+
+// int8 weights hold q = round(w / s) with one scale s per output column
+// (rnn_plan.h): a dot product is s * sum(q * x), so the scale is applied once
+// to each accumulated column. fp32 and bf16 weights are their own values.
+template <class W>
+constexpr bool kScaled = std::is_same_v<W, int8_t>;
+
+// The slice's panels of weight type W (fp32: the packed floats; else the narrowed copy).
+template <class W>
+inline const W* KPanels(const PackedSlice& slice) {
+  if constexpr (std::is_same_v<W, float>) return slice.k_panels;
+  return static_cast<const W*>(slice.k_narrow);
+}
+template <class W>
+inline const W* RPanels(const PackedSlice& slice) {
+  if constexpr (std::is_same_v<W, float>) return slice.r_panels;
+  return static_cast<const W*>(slice.r_narrow);
+}
 
 // sigmoid(x) = 1 / (1 + e^-x); accurate to a few ulp (V::Exp is ~1 ulp, the
 // division is exact-rounded).
@@ -38,15 +60,16 @@ HAND_INLINE typename V::R Tanh(typename V::R x) {
   return V::Sub(one, V::Div(two, V::Add(V::Exp(V::Add(x, x)), one)));
 }
 
-// gx[r][0..NV*L) = bias + x_r * K_panel for RB rows; the panel is [d][width].
-template <class V, int RB, int NV>
-HAND_TARGET void ProjectPanel(const float* w, int64_t width, int64_t d, const float* x, int64_t x_stride,
-                              const float* bias, float* gx, int64_t gx_stride) {
+// gx[r][0..NV*L) = bias + x_r * K_panel for RB rows; the panel is [d][width]
+// (int8: bias + scale * (x_r * Q_panel)).
+template <class V, int RB, int NV, class W>
+HAND_TARGET void ProjectPanel(const W* w, int64_t width, int64_t d, const float* x, int64_t x_stride,
+                              const float* bias, const float* scale, float* gx, int64_t gx_stride) {
   constexpr int L = V::kLanes;
   typename V::R acc[RB][NV];
 #pragma GCC unroll 8
   for (int v = 0; v < NV; ++v) {
-    const typename V::R b = V::Load(bias + v * L);
+    const typename V::R b = kScaled<W> ? V::Zero() : V::Load(bias + v * L);
 #pragma GCC unroll 4
     for (int r = 0; r < RB; ++r) acc[r][v] = b;
   }
@@ -57,11 +80,19 @@ HAND_TARGET void ProjectPanel(const float* w, int64_t width, int64_t d, const fl
     for (int r = 0; r < RB; ++r) xb[r] = V::Set1(x[r * x_stride + k]);
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) {
-      const typename V::R wv = V::Load(w + v * L);
+      const typename V::R wv = V::LoadW(w + v * L);
 #pragma GCC unroll 4
       for (int r = 0; r < RB; ++r) acc[r][v] = V::Fmadd(wv, xb[r], acc[r][v]);
     }
     w += width;
+  }
+  if constexpr (kScaled<W>) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      const typename V::R s = V::Load(scale + v * L), b = V::Load(bias + v * L);
+#pragma GCC unroll 4
+      for (int r = 0; r < RB; ++r) acc[r][v] = V::Fmadd(acc[r][v], s, b);
+    }
   }
 #pragma GCC unroll 4
   for (int r = 0; r < RB; ++r) {
@@ -70,26 +101,29 @@ HAND_TARGET void ProjectPanel(const float* w, int64_t width, int64_t d, const fl
   }
 }
 
-template <class V, int RB, int NV>
-HAND_INLINE void ProjectPanelNv(int nv, const float* w, int64_t width, int64_t d, const float* x,
-                                int64_t x_stride, const float* bias, float* gx, int64_t gx_stride) {
+template <class V, int RB, int NV, class W>
+HAND_INLINE void ProjectPanelNv(int nv, const W* w, int64_t width, int64_t d, const float* x,
+                                int64_t x_stride, const float* bias, const float* scale, float* gx,
+                                int64_t gx_stride) {
   if constexpr (NV >= 1) {
-    if (nv == NV) return ProjectPanel<V, RB, NV>(w, width, d, x, x_stride, bias, gx, gx_stride);
-    ProjectPanelNv<V, RB, NV - 1>(nv, w, width, d, x, x_stride, bias, gx, gx_stride);
+    if (nv == NV) return ProjectPanel<V, RB, NV>(w, width, d, x, x_stride, bias, scale, gx, gx_stride);
+    ProjectPanelNv<V, RB, NV - 1>(nv, w, width, d, x, x_stride, bias, scale, gx, gx_stride);
   }
 }
 
-template <class V, int RB>
-HAND_INLINE void ProjectRows(int rb, int nv, const float* w, int64_t width, int64_t d, const float* x,
-                             int64_t x_stride, const float* bias, float* gx, int64_t gx_stride) {
+template <class V, int RB, class W>
+HAND_INLINE void ProjectRows(int rb, int nv, const W* w, int64_t width, int64_t d, const float* x,
+                             int64_t x_stride, const float* bias, const float* scale, float* gx, int64_t gx_stride) {
   if constexpr (RB >= 1) {
-    if (rb == RB) return ProjectPanelNv<V, RB, V::kProjVecs>(nv, w, width, d, x, x_stride, bias, gx, gx_stride);
-    ProjectRows<V, RB - 1>(rb, nv, w, width, d, x, x_stride, bias, gx, gx_stride);
+    if (rb == RB) {
+      return ProjectPanelNv<V, RB, V::kProjVecs>(nv, w, width, d, x, x_stride, bias, scale, gx, gx_stride);
+    }
+    ProjectRows<V, RB - 1>(rb, nv, w, width, d, x, x_stride, bias, scale, gx, gx_stride);
   }
 }
 
 // gx[t] = x_t * K + bias for every time step, over one slice's columns.
-template <class V>
+template <class V, class W>
 HAND_TARGET void Project(const Plan& plan, const PackedSlice& slice, const float* x, int64_t x_stride, float* gx) {
   constexpr int L = V::kLanes;
   const int64_t block_cols = (plan.gate_cols / plan.units_padded) * V::kUnitVecs * L;  // G*U
@@ -97,11 +131,12 @@ HAND_TARGET void Project(const Plan& plan, const PackedSlice& slice, const float
   const int64_t cols = plan.gate_cols, d = slice.input;
   for (int64_t t0 = 0; t0 < plan.time_steps; t0 += V::kProjRows) {
     const int rb = static_cast<int>(plan.time_steps - t0 < V::kProjRows ? plan.time_steps - t0 : V::kProjRows);
-    const float* w = slice.k_panels;
+    const W* w = KPanels<W>(slice);
     for (int64_t col0 = col_begin; col0 < col_end; col0 += V::kProjVecs * L) {
       const int64_t width = col_end - col0 < V::kProjVecs * L ? col_end - col0 : V::kProjVecs * L;
       ProjectRows<V, V::kProjRows>(rb, static_cast<int>(width / L), w, width, d, x + t0 * x_stride, x_stride,
-                                   slice.k_bias + col0, gx + t0 * cols + col0, cols);
+                                   slice.k_bias + col0, kScaled<W> ? slice.k_scale + col0 : nullptr,
+                                   gx + t0 * cols + col0, cols);
       w += width * d;
     }
   }
@@ -109,14 +144,26 @@ HAND_TARGET void Project(const Plan& plan, const PackedSlice& slice, const float
 
 // acc[0..N) += h * panel, the panel [h_rows][N vectors] streamed front to back;
 // returns where the next panel starts.
-template <class V, int N>
-HAND_INLINE const float* AccumulateRecurrent(typename V::R* acc, const float* w, const float* h, int64_t h_rows) {
+// int8: the columns' scales s and 1/s (`scale`, `inv_scale`, this block's
+// N vectors): acc = (acc / s + h * Q) * s, so the sum needs no second set of
+// registers.
+template <class V, int N, class W>
+HAND_INLINE const W* AccumulateRecurrent(typename V::R* acc, const W* w, const float* h, int64_t h_rows,
+                                         const float* scale, const float* inv_scale) {
+  if constexpr (kScaled<W>) {
+#pragma GCC unroll 16
+    for (int v = 0; v < N; ++v) acc[v] = V::Mul(acc[v], V::Load(inv_scale + v * V::kLanes));
+  }
 #pragma GCC unroll 2
   for (int64_t k = 0; k < h_rows; ++k) {
     const typename V::R hk = V::Set1(h[k]);
 #pragma GCC unroll 16
-    for (int v = 0; v < N; ++v) acc[v] = V::Fmadd(V::Load(w + v * V::kLanes), hk, acc[v]);
+    for (int v = 0; v < N; ++v) acc[v] = V::Fmadd(V::LoadW(w + v * V::kLanes), hk, acc[v]);
     w += N * V::kLanes;
+  }
+  if constexpr (kScaled<W>) {
+#pragma GCC unroll 16
+    for (int v = 0; v < N; ++v) acc[v] = V::Mul(acc[v], V::Load(scale + v * V::kLanes));
   }
   return w;
 }
@@ -124,18 +171,21 @@ HAND_INLINE const float* AccumulateRecurrent(typename V::R* acc, const float* w,
 // One LSTM step over a slice: for every block of U = M*L units, acc = gx_t +
 // h_prev * R, then c = sig(f) c + sig(i) tanh(g), h = sig(o) tanh(c).
 // kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
-template <class V, bool kZeroState>
+template <class V, bool kZeroState, class WT>
 HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
                           float* c, float* h_out) {
   constexpr int L = V::kLanes, M = V::kUnitVecs, G = 4, W = G * M * L;
   [[maybe_unused]] const int64_t h_rows = plan.units;
-  [[maybe_unused]] const float* w = slice.r_panels;
+  [[maybe_unused]] const WT* w = RPanels<WT>(slice);
+  [[maybe_unused]] const float* scale = kScaled<WT> ? slice.r_scale + slice.block_begin * W : nullptr;
+  [[maybe_unused]] const float* inv_scale = kScaled<WT> ? slice.r_inv_scale + slice.block_begin * W : nullptr;
   gx_t += slice.block_begin * W;
   for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
     typename V::R acc[G * M];
 #pragma GCC unroll 16
     for (int v = 0; v < G * M; ++v) acc[v] = V::Load(gx_t + v * L);
-    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows);
+    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows, scale, inv_scale);
+    if constexpr (kScaled<WT>) scale += W, inv_scale += W;
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
       const typename V::R i = Sigmoid<V>(acc[0 * M + m]);
@@ -154,12 +204,14 @@ HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const floa
 // recurrent bias folded in) + h_prev * R_zr; acc_n = rb_n + h_prev * R_n;
 // z = sig(acc_z), r = sig(acc_r), n = tanh(gx_n + r acc_n), h = n + z (h_prev - n).
 // kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
-template <class V, bool kZeroState>
+template <class V, bool kZeroState, class WT>
 HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
                          float* h_out) {
   constexpr int L = V::kLanes, M = V::kUnitVecs, G = 3, W = G * M * L;
   [[maybe_unused]] const int64_t h_rows = plan.units;
-  [[maybe_unused]] const float* w = slice.r_panels;
+  [[maybe_unused]] const WT* w = RPanels<WT>(slice);
+  [[maybe_unused]] const float* scale = kScaled<WT> ? slice.r_scale + slice.block_begin * W : nullptr;
+  [[maybe_unused]] const float* inv_scale = kScaled<WT> ? slice.r_inv_scale + slice.block_begin * W : nullptr;
   gx_t += slice.block_begin * W;
   for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
     typename V::R acc[G * M];
@@ -167,7 +219,8 @@ HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float
     for (int v = 0; v < 2 * M; ++v) acc[v] = V::Load(gx_t + v * L);
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) acc[2 * M + m] = V::Load(slice.r_bias_n + u0 + m * L);
-    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows);
+    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows, scale, inv_scale);
+    if constexpr (kScaled<WT>) scale += W, inv_scale += W;
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
       const typename V::R z = Sigmoid<V>(acc[0 * M + m]);
@@ -181,7 +234,8 @@ HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float
 }
 
 // One worker's share of one inference; worker 0 also copies out the result.
-template <class V>
+// W: the weight type of the panels (float, uint16_t = bf16, int8_t).
+template <class V, class W = float>
 HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output) {
   const int64_t T = plan.time_steps, H = plan.units, Hp = plan.units_padded;
   const bool team = plan.workers > 1;
@@ -190,7 +244,7 @@ HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, con
     int64_t x_stride = plan.input_size;
     for (int64_t l = 0; l < plan.layers; ++l) {
       const PackedSlice& slice = plan.slice[l * plan.workers + worker];
-      Project<V>(plan, slice, x, x_stride, ws.gx);
+      Project<V, W>(plan, slice, x, x_stride, ws.gx);
       float* seq = ws.seq[l & 1];
       const float* h_prev = ws.zeros;
       const int64_t u_begin = slice.block_begin * V::kUnitVecs * V::kLanes;
@@ -202,14 +256,14 @@ HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, con
         float* h_t = seq + t * Hp;
         if (plan.cell == Cell::kLstm) {
           if (zero_state) {
-            LstmStep<V, true>(plan, slice, gx_t, h_prev, ws.c, h_t);
+            LstmStep<V, true, W>(plan, slice, gx_t, h_prev, ws.c, h_t);
           } else {
-            LstmStep<V, false>(plan, slice, gx_t, h_prev, ws.c, h_t);
+            LstmStep<V, false, W>(plan, slice, gx_t, h_prev, ws.c, h_t);
           }
         } else if (zero_state) {
-          GruStep<V, true>(plan, slice, gx_t, h_prev, h_t);
+          GruStep<V, true, W>(plan, slice, gx_t, h_prev, h_t);
         } else {
-          GruStep<V, false>(plan, slice, gx_t, h_prev, h_t);
+          GruStep<V, false, W>(plan, slice, gx_t, h_prev, h_t);
         }
         if (team) plan.barrier.wait(plan.barrier.context, worker);  // all of h_t is written
         h_prev = seq + t * Hp;

@@ -21,6 +21,13 @@
 //               model's zero initial state (unless the plan asks for it, to
 //               measure what the shortcut saves).
 //
+// Reduced precision. bf16 and int8 weights use the same panels, element for
+// element, in a narrowed copy (k_narrow, r_narrow): bf16 = the upper 16 bits
+// of the float rounded to nearest even; int8 = round(w / s) in [-127, 127]
+// with one scale s = max |w| / 127 per output column of K and of R (its
+// permuted column, like k_bias: k_scale, r_scale, and r_inv_scale = 1 / s).
+// Biases, inputs, states and every sum stay fp32.
+//
 // Workers. With W workers (threads), each owns a contiguous range of unit
 // blocks ("slice") in every layer, with its own copy of that range's K and R
 // panels, so each core streams only its share. Workers meet at a barrier after
@@ -30,6 +37,7 @@
 
 #include <cstdint>
 
+#include "cc/common/precision.h"
 #include "cc/common/rnn_shape.h"
 
 namespace tflatency {
@@ -52,7 +60,16 @@ struct PackedSlice {
   const float* k_bias;    // [G*H'] permuted, whole layer: LSTM bias; GRU bias (+ recurrent bias for z, r)
   const float* r_panels;  // this slice's recurrent panels, [H][G*U] each
   const float* r_bias_n;  // GRU: recurrent bias of the n gate, [H'] unit order, whole layer; LSTM: null
+  // Reduced precision only (Plan::precision): the same panels narrowed (bf16: uint16_t bits,
+  // int8: int8_t), and for int8 the per-column scales, [G*H'] permuted, whole layer (padding: 1).
+  const void* k_narrow = nullptr;
+  const void* r_narrow = nullptr;
+  const float* k_scale = nullptr;
+  const float* r_scale = nullptr;
+  const float* r_inv_scale = nullptr;
 };
+
+using tflatency::WeightPrecision;
 
 // Called by each worker after every time step; returns when all have arrived.
 struct Barrier {
@@ -67,6 +84,7 @@ struct Plan {
   Geometry geometry;
   int workers;
   bool skip_zero_state_product;  // step 0: acc = gx[0], no h_{-1} * R (h_{-1} = 0)
+  WeightPrecision precision;     // which panels the kernels stream
   const PackedSlice* slice;  // [layers][workers]
   Barrier barrier;           // unused with one worker
 };
@@ -85,7 +103,9 @@ struct Workspace {
 using RunFn = void (*)(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 
 // Each ISA file exports its geometry and run function. The AVX ones may be
-// called only when cc/common/isa.h says the CPU supports them.
+// called only when cc/common/isa.h says the CPU supports them. RunAvx2 and
+// RunScalar take every WeightPrecision; RunAvx512 fp32 only (rnn.cc refuses
+// the others: no AVX-512 reduced-precision kernel is written yet).
 Geometry Avx512Geometry();
 void RunAvx512(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 Geometry Avx2Geometry();

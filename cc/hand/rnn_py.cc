@@ -29,10 +29,14 @@ TensorSpec Spec(const char* name, int64_t batch, int64_t time, int64_t width) {
 
 class PyHandModel {
  public:
-  PyHandModel(const std::string& prefix, int threads, const std::string& isa) : float32_(py::dtype::of<float>()) {
+  PyHandModel(const std::string& prefix, int threads, const std::string& isa, const std::string& precision)
+      : float32_(py::dtype::of<float>()) {
     HandRnnOptions options;
     options.threads = threads;
     std::string error;
+    if (!PrecisionFromName(precision, &options.precision)) {
+      throw py::value_error("precision must be fp32, bf16 or int8, got '" + precision + "'");
+    }
     if (isa != "auto") {  // "auto": the widest this CPU supports
       Isa chosen;
       if (!IsaFromName(isa, &chosen)) throw py::value_error("isa must be auto, avx512, avx2 or scalar, got '" + isa + "'");
@@ -73,6 +77,8 @@ class PyHandModel {
 
   int threads() const { return rnn_->threads(); }
   std::string isa() const { return IsaName(rnn_->isa()); }
+  std::string precision() const { return PrecisionName(rnn_->precision()); }
+  double max_abs_error_allowed() const { return rnn_->max_abs_error_allowed(); }
   int64_t fma_count() const { return rnn_->fma_count(); }
 
  private:
@@ -90,8 +96,9 @@ PYBIND11_MODULE(hand_rnn_py, m) {
   using tflatency::PyHandModel;
   py::class_<PyHandModel> model(m, "HandModel");
   model
-      .def(py::init<const std::string&, int, const std::string&>(), py::arg("prefix"), py::arg("threads") = 1,
-           py::arg("isa") = "auto")
+      .def(py::init<const std::string&, int, const std::string&, const std::string&>(), py::arg("prefix"),
+           py::arg("threads") = 1, py::arg("isa") = "auto", py::arg("precision") = "fp32")
+      .def_property_readonly("precision", &PyHandModel::precision)
       .def_property_readonly("threads", &PyHandModel::threads)
       .def_property_readonly("isa", &PyHandModel::isa)
       .def_property_readonly("fma_count", &PyHandModel::fma_count);

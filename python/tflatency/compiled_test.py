@@ -108,6 +108,20 @@ class CompiledModelTest(parameterized.TestCase):
             self.assertIs(model(RNN.inputs[0], out=out), out)
             self.assertTrue(RNN.check(out).ok)
 
+    def test_hand_kernel_reduced_precision(self):
+        for precision in ("bf16", "int8"):
+            model = compiled.load_hand("model/model", precision=precision)
+            self.assertEqual(model.precision, precision)
+            y = model(RNN.inputs[0])
+            reduced = RNN.check(y, precision)
+            self.assertTrue(reduced.ok, f"{precision}: {reduced.describe()}")
+            self.assertFalse(RNN.check(y).ok, f"{precision}: passes the fp32 gate, so it is not {precision}")
+        self.assertEqual(compiled.load_hand("model/model").precision, "fp32")
+        with self.assertRaisesRegex(ValueError, "precision must be fp32, bf16 or int8, got 'fp16'"):
+            compiled.load_hand("model/model", precision="fp16")
+        with self.assertRaisesRegex(ValueError, "this CPU does not support the avx512 path|no avx512 kernel for int8"):
+            compiled.load_hand("model/model", isa="avx512", precision="int8")
+
     def test_hand_kernel_bad_arguments(self):
         model = compiled.load_hand("model/model")
         with self.assertRaisesRegex(TypeError, "input 'x': expected dtype float32"):

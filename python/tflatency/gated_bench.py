@@ -7,7 +7,8 @@ that returns its output; `check(output)` compares it with the golden output
 checked: a failed check (or an exception) makes the case report an error
 instead of a time, and `run` returns 1; a CaseError raised by load() reports
 its message alone. Then the case is warmed up and `step()` is timed in real
-time, in microseconds, with an `fma_per_second` counter when fma_count > 0.
+time, in microseconds, with an `fma_per_second` counter when fma_count > 0 and
+a `max_abs_error` counter (the golden check's max |got - golden|).
 `outcomes()` gives each case's error or GoldenResult afterwards. With
 --per_call_out, `run` times the one case --benchmark_filter selects call by
 call instead (tflatency/per_call.py); a UsageError raised by load() there is a
@@ -88,6 +89,8 @@ def add_case(name, load, check, fma_count=0):
             return
         while state:
             step()
+        # The gate's max |got - golden|: the accuracy figure of the report's Precision table.
+        state.counters["max_abs_error"] = benchmark.Counter(_PREPARED[name][3].max_abs_diff)
         if fma:
             state.counters["fma_per_second"] = benchmark.Counter(fma * state.iterations, benchmark.Counter.kIsRate)
 

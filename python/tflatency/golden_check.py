@@ -86,7 +86,18 @@ class GoldenData:
             raise ValueError(f"{self.prefix}: model has {len(self.named_outputs)} outputs, not one")
         return self.named_outputs[0][1]
 
-    def tolerance(self, j):
+    @property
+    def reduced_precision_atol(self):
+        """The max abs error a bf16 or int8 path may have (golden.REDUCED_PRECISION_ATOL, as recorded)."""
+        return float(self.info.get("reduced_precision_atol", golden.REDUCED_PRECISION_ATOL))
+
+    def tolerance(self, j, precision="fp32"):
+        """(atol, rtol) of output j for a path of `precision`: the recorded fp32 tolerances, or
+        (reduced_precision_atol, 0) for bf16 and int8."""
+        if precision not in golden.PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r} (known: {', '.join(golden.PRECISIONS)})")
+        if precision != "fp32":
+            return self.reduced_precision_atol, 0.0
         spec = self.info["outputs"][j]
         return spec.get("atol", golden.ATOL), spec.get("rtol", golden.RTOL)
 
@@ -98,19 +109,20 @@ class GoldenData:
             parts.append((f"{name}: " if len(self.output_names) > 1 else "") + f"atol={atol} rtol={rtol}")
         return "; ".join(parts)
 
-    def check(self, got):
-        """The gate: an output array (single-output models) or {output name: array}, at the recorded tolerances."""
+    def check(self, got, precision="fp32"):
+        """The gate: an output array (single-output models) or {output name: array}, at the recorded
+        tolerances of a path of `precision` (tolerance())."""
         if not isinstance(got, dict):
             if len(self.named_outputs) != 1:
                 return GoldenResult(False, float("inf"))
-            atol, rtol = self.tolerance(0)
+            atol, rtol = self.tolerance(0, precision)
             return compare(got, self.named_outputs[0][1], atol=atol, rtol=rtol)
         worst = GoldenResult(True, 0.0)
         several = len(self.named_outputs) > 1  # the verdict names the output only then
         for j, (name, want) in enumerate(self.named_outputs):
             if name not in got:
                 return GoldenResult(False, float("inf"), output=name)
-            atol, rtol = self.tolerance(j)
+            atol, rtol = self.tolerance(j, precision)
             result = compare(got[name], want, atol=atol, rtol=rtol)
             result = dataclasses.replace(result, output=name) if several else result
             if not result.ok:

@@ -1,8 +1,11 @@
 """not_applicable.rows: which paths a user's model cannot take, each with a one-line reason."""
 
+import json
+
 from absl.testing import absltest
 
 from tflatency.bench import not_applicable
+from tflatency.bench import run
 
 COMPILES = {"xla": {"compiles": True, "reason": ""}, "fma_count": 64}
 NO_XLA = {"xla": {"compiles": False, "reason": "XLA cannot compile op SegmentSum (no XLA CPU kernel)"},
@@ -19,7 +22,8 @@ class RowsTest(absltest.TestCase):
         rows = names(COMPILES)
         for name in ("python/eager/model", "hand/kernel/model", "aot/znver3_hoisted_tuned/model",
                      "peer/jax/jit/model", "peer/jax/jit_pinned/model", "peer/numpy/plain_pinned/model",
-                     "tflite/interpreter/one_thread_hoisted_pinned/model", "bound/weight_stream_per_step"):
+                     "tflite/interpreter/one_thread_hoisted_pinned/model", "bound/weight_stream_per_step",
+                     "hand/kernel_int8/model", "bound/weight_stream_bf16", "bound/weight_stream_int8"):
             self.assertIn(name, rows)
         self.assertNotIn("aot/znver3/model", rows)
         self.assertNotIn("bound/fma_peak", rows)
@@ -39,6 +43,27 @@ class RowsTest(absltest.TestCase):
                 self.assertLen(segments, 2, name)
             else:  # <group>/<variant>/model; peer/<engine>/<variant>/model, tflite/interpreter/<variant>/model
                 self.assertEqual((segments[-1], len(segments)), ("model", 4 if segments[0] in ("peer", "tflite") else 3), name)
+
+
+
+class RunTest(absltest.TestCase):
+    """run.not_applicable: a case whose every row says n/a gets no per-call pass."""
+
+    def write(self, rows):
+        path = self.create_tempfile("case.json").full_path
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"benchmarks": rows}, f)
+        return path
+
+    def test_rows(self):
+        na = {"name": "hand/avx2_int8/rnn", "error_occurred": True,
+              "error_message": "n/a: this CPU does not support the avx2 path"}
+        failed = {"name": "x", "error_occurred": True, "error_message": "golden check FAILED"}
+        self.assertTrue(run.not_applicable(self.write([na, na])))
+        self.assertFalse(run.not_applicable(self.write([na, failed])))
+        self.assertFalse(run.not_applicable(self.write([{"name": "x", "real_time": 1.0}])))
+        self.assertFalse(run.not_applicable(self.write([])))
+        self.assertFalse(run.not_applicable("/nonexistent.json"))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ process session (process.py). Returns the failures (failures.py) it met.
 """
 
 import dataclasses
+import json
 import os
 import subprocess
 
@@ -42,6 +43,20 @@ def _run_logged(argv, log_path, settings, env):
                            stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
+NOT_APPLICABLE_PREFIX = "n/a: "  # as tflatency.report.summary reads it
+
+
+def not_applicable(results):
+    """True when every row of the google-benchmark JSON file `results` is an error starting "n/a: "."""
+    try:
+        with open(results, encoding="utf-8") as f:
+            rows = json.load(f).get("benchmarks") or []
+    except (OSError, ValueError, AttributeError):
+        return False
+    return bool(rows) and all(isinstance(r, dict) and r.get("error_occurred")
+                              and str(r.get("error_message", "")).startswith(NOT_APPLICABLE_PREFIX) for r in rows)
+
+
 def run_case(planned, settings, folder, env=None):
     """Runs one PlannedCase into `folder`; returns a list of failures.Failure (empty: all went well)."""
     program = planned.program
@@ -62,8 +77,9 @@ def run_case(planned, settings, folder, env=None):
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
-    # Only a case that ran clean gets its per-call pass: a failed one is FAILED already.
-    if not (program.per_call and exit.returncode == 0):
+    # Only a case that ran clean gets its per-call pass: a failed one is FAILED already, and one
+    # that cannot apply here (every row an "n/a: " error, e.g. an ISA this CPU lacks) has nothing to time.
+    if not (program.per_call and exit.returncode == 0) or not_applicable(results):
         return []
     return _run_per_call(planned, name, stem + PER_CALL_SUFFIX, flags, settings, env)
 

@@ -19,7 +19,9 @@ ENGINE_MODULES = collections.OrderedDict([
     ("tflite", "tflatency.peers.tflite_engine"),
 ])
 
-Case = collections.namedtuple("Case", "name engine variant")
+# precision: of the weights the engine computes with (tflatency.golden.PRECISIONS); the golden
+# gate of a bf16 or int8 case is tflatency.golden.REDUCED_PRECISION_ATOL.
+Case = collections.namedtuple("Case", "name engine variant precision", defaults=("fp32",))
 
 # Variants that convert --hoisted_saved_model_dir (listed only when it is given).
 HOISTED_VARIANTS = ("iobinding_hoisted", "one_thread_hoisted")
@@ -30,11 +32,13 @@ CASES = (
     Case("peer/onnxruntime/one_thread/{kind}", "onnxruntime", "one_thread"),
     Case("peer/onnxruntime/iobinding/{kind}", "onnxruntime", "iobinding"),
     Case("peer/onnxruntime/iobinding_hoisted/{kind}", "onnxruntime", "iobinding_hoisted"),
+    Case("peer/onnxruntime/iobinding_int8/{kind}", "onnxruntime", "iobinding_int8", "int8"),
     Case("peer/jax/jit/{kind}", "jax", "jit"),
     Case("peer/numpy/plain/{kind}", "numpy", "plain"),
     Case("tflite/interpreter/one_thread/{kind}", "tflite", "one_thread"),
     Case("tflite/interpreter/default/{kind}", "tflite", "default"),
     Case("tflite/interpreter/one_thread_hoisted/{kind}", "tflite", "one_thread_hoisted"),
+    Case("tflite/interpreter/one_thread_int8/{kind}", "tflite", "one_thread_int8", "int8"),
 )
 
 # Engines that convert the SavedModel (and so need TensorFlow and --saved_model_dir): they take

@@ -10,6 +10,10 @@ deprecated tf.lite.Interpreter, in these variants:
   one_thread_hoisted  one thread on the conversion of the model's graph with
                       hoisted input projections (model.hoisted_saved_model_dir),
                       so LiteRT gets the same graph the hoisted AOT build gets
+  one_thread_int8     one thread on LiteRT's dynamic-range quantization of the
+                      model (converter.optimizations = [tf.lite.Optimize.DEFAULT]:
+                      int8 weights with per-channel scales, activations
+                      quantized on the fly); converted when first asked for
 
 Each call is set_tensor(input, x) for every input; invoke(); get_tensor(output)
 for every output, which returns a copy the caller owns. Inputs and outputs are
@@ -23,7 +27,7 @@ from tflatency.peers import quiet
 from tflatency.peers import savedmodel
 
 ENGINE = "tflite"
-VARIANTS = ("one_thread", "default", "one_thread_hoisted")
+VARIANTS = ("one_thread", "default", "one_thread_hoisted", "one_thread_int8")
 
 
 def _package_version(name):
@@ -45,25 +49,41 @@ class Loaded:
         self.context = {"ai_edge_litert_version": _package_version("ai-edge-litert")}
         self.flatbuffer, self.context["tflite_converter"] = self._convert(model.saved_model_dir, "")
         self.hoisted_flatbuffer = None
+        self._int8_flatbuffer = None
         if model.hoisted_saved_model_dir:
             self.hoisted_flatbuffer, _ = self._convert(model.hoisted_saved_model_dir, "_hoisted",
                                                        "hoisted_saved_model_dir")
 
-    def _convert(self, saved_model_dir, suffix, flag="saved_model_dir"):
-        """(flatbuffer, converter description) of one SavedModel; records its size and time."""
+    def _convert(self, saved_model_dir, suffix, flag="saved_model_dir", quantize=False):
+        """(flatbuffer, converter description) of one SavedModel; records its size and time.
+        quantize: dynamic-range int8 (Optimize.DEFAULT)."""
         savedmodel.load(saved_model_dir, flag)  # a usable SavedModel, or InputError
         tf = savedmodel.import_tensorflow()
         start = time.perf_counter()
         with quiet.filtered_stderr():
-            flatbuffer = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir).convert()
+            converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir)
+            if quantize:
+                converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            flatbuffer = converter.convert()
         self.context["tflite_model_bytes" + suffix] = len(flatbuffer)
         self.context["conversion_seconds" + suffix] = round(time.perf_counter() - start, 3)
         return flatbuffer, f"tf.lite.TFLiteConverter.from_saved_model (TF {tf.__version__})"
 
+    def int8_flatbuffer(self):
+        """The dynamic-range int8 conversion of the model, made once, when first asked for."""
+        if self._int8_flatbuffer is None:
+            self._int8_flatbuffer, self.context["tflite_converter_int8"] = self._convert(
+                self._model.saved_model_dir, "_int8", quantize=True)
+            self.context["tflite_converter_int8"] += ", optimizations=[Optimize.DEFAULT]"
+        return self._int8_flatbuffer
+
     def make_step(self, variant):
         if variant not in VARIANTS:
             raise ValueError(f"unknown tflite variant {variant!r}")
-        flatbuffer = self.hoisted_flatbuffer if variant.endswith("_hoisted") else self.flatbuffer
+        if variant.endswith("_int8"):
+            flatbuffer = self.int8_flatbuffer()
+        else:
+            flatbuffer = self.hoisted_flatbuffer if variant.endswith("_hoisted") else self.flatbuffer
         if flatbuffer is None:
             raise ValueError(f"tflite variant {variant!r} needs --hoisted_saved_model_dir")
         kwargs = {"num_threads": 1} if variant.startswith("one_thread") else {}

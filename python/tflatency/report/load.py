@@ -61,6 +61,7 @@ class Row:
     aggregate_name: object  # str for aggregates, else None
     time_us: object  # float; None for error rows
     error: object  # one-line error/skip message, else None
+    max_abs_error: object = None  # the row's max_abs_error counter (its golden check's max |got - golden|)
 
 
 @dataclasses.dataclass
@@ -322,7 +323,9 @@ def _parse_row(raw, file_name):
         raise ValueError(f"{name}: unknown time_unit {unit!r}")
     if not _is_number(real_time) or real_time <= 0:
         raise ValueError(f"{name}: real_time {real_time!r} is not a positive time")
-    return Row(file_name, path, run_type, aggregate_name, real_time * TIME_UNITS_US[unit], None)
+    max_abs_error = raw.get("max_abs_error")
+    return Row(file_name, path, run_type, aggregate_name, real_time * TIME_UNITS_US[unit], None,
+               max_abs_error if _is_number(max_abs_error) and max_abs_error >= 0 else None)
 
 
 _PER_CALL_NUMBERS = ("timer_overhead_ns", "load_ms", "first_inference_us", "peak_rss_mb", "rss_growth_mb")

@@ -230,6 +230,34 @@ def _targets_section(summary):
     return lines
 
 
+def _precision_section(summary):
+    """The Precision table (tflatency/report/precision.py); empty when the run has no reduced-precision path."""
+    by_name = {p["name"]: p for p in summary["paths"]}
+    rows = [by_name[name] for name in summary.get("precision_table") or () if name in by_name]
+    if not rows:
+        return []
+    atol = summary.get("reduced_precision_atol")
+    lines = ["## Precision", "",
+             "Paths with bf16 or int8 weights after their fp32 twin, then the weight-streaming bounds. "
+             f"Every bf16/int8 path passed max |got - golden| <= {fmt.figure(atol) if atol else '?'} against "
+             "TensorFlow's fp32 output before it was timed (fp32 paths: the usual atol/rtol). x own bound = median / "
+             "the bound of its precision (fp32: the lower bound; bf16, int8: bound/weight_stream_<precision>); "
+             "speed-up = fp32 twin's median / median.", "",
+             "| Path | Precision | Median us | x own bound | Speed-up over fp32 | Max abs error |",
+             "|---|---|--:|--:|--:|--:|"]
+    for path in rows:
+        if path["status"] != "ok":
+            status = "n/a" if path["status"] == summary_lib.NOT_APPLICABLE else "**FAILED**"
+            lines.append(_table_row([path["name"], path["precision"], f"{status}: {path['reason'] or ''}",
+                                     "", "", ""]))
+            continue
+        error = f"{path['max_abs_error']:.2g}" if path.get("max_abs_error") is not None else "-"
+        lines.append(_table_row([path["name"], path["precision"], fmt.us(path["median_us"]),
+                                 fmt.ratio(path["ratio_to_own_bound"]), fmt.ratio(path["speedup_over_fp32"]),
+                                 error]))
+    return lines
+
+
 def _order_section(summary):
     check = summary["order_check"]
     present = [step for step in check["chain"] if step["median_us"] is not None]
@@ -374,6 +402,7 @@ def render(summary):
     sections = [_header(summary)] + [s for s in [_model_section(summary)] if s] + [_latency_section(summary)]
     if _per_call_paths(summary):  # folders from before the per-call mode have none
         sections += [_tail_section(summary), _cold_start_section(summary)]
+    sections += [s for s in [_precision_section(summary)] if s]
     sections += [_targets_section(summary), _decomposition_section(summary), _order_section(summary),
                  _noise_section(summary),
                  _context_section(summary), _problems_section(summary)]

@@ -7,11 +7,19 @@ or bound/<name>. google-benchmark appends segments to the registered name
 and, on aggregate rows, _<aggregate_name> (_mean, _median, _stddev, _cv); both
 are stripped here. Groups this module does not know (hand, tflite, peer, ...)
 pass through: their kind is the last segment of the name.
+
+Precision is part of the name too: a variant (or a bound's name) with a
+`_bf16` or `_int8` segment computes with weights of that precision
+(hand/avx2_int8/rnn, tflite/interpreter/one_thread_int8/rnn,
+bound/weight_stream_bf16); every other path is fp32. Its fp32 twin is the same
+name without that segment (hand/avx2/rnn, bound/weight_stream).
 """
 
 import re
 
 KINDS = ("rnn", "model", "trivial", "bound")
+FP32 = "fp32"
+REDUCED_PRECISIONS = ("bf16", "int8")  # tflatency.golden.PRECISIONS beyond fp32
 
 # Order of the report's rows: by kind, then group, then variant, then name.
 _KIND_ORDER = {"rnn": 0, "model": 0, "trivial": 1, "bound": 3}
@@ -63,3 +71,29 @@ def sort_key(name):
     variants = _VARIANT_ORDER.get(group, ())
     variant_rank = variants.index(variant) if variant in variants else len(variants)
     return (_KIND_ORDER.get(kind, 2), group_rank, group, variant_rank, name)
+
+
+def _middle(name):
+    """The segments that name a variant: a bound's name, else those between group and kind."""
+    segments = name.split("/")
+    if segments[0] == "bound":
+        return segments, range(1, len(segments))
+    return segments, range(1, len(segments) - 1)
+
+
+def precision_of(name):
+    """"bf16" or "int8" for a path whose variant (a bound's name) has that `_`-segment, else "fp32"."""
+    segments, middle = _middle(name)
+    found = [part for i in middle for part in segments[i].split("_") if part in REDUCED_PRECISIONS]
+    return found[-1] if found else FP32
+
+
+def fp32_twin(name):
+    """The fp32 path a reduced-precision one is measured against (its name without the precision
+    segment), or None for an fp32 path."""
+    if precision_of(name) == FP32:
+        return None
+    segments, middle = _middle(name)
+    for i in middle:
+        segments[i] = "_".join(p for p in segments[i].split("_") if p not in REDUCED_PRECISIONS)
+    return "/".join(segments)

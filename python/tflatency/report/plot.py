@@ -32,6 +32,14 @@ _GROUP_COLORS = {
 _OTHER_COLORS = ("#DA8BC3", "#8C8C8C", "#CCB974", "#4C4C4C")
 
 
+# Reduced-precision bars are hatched (and their label says the precision); fp32 bars are plain.
+PRECISION_HATCH = {"bf16": "//", "int8": "xx"}
+
+
+def _precision(path):
+    return path.get("precision") or "fp32"  # summaries from before the field: fp32
+
+
 def _colors(groups):
     colors, spare = {}, list(_OTHER_COLORS)
     for group in groups:
@@ -86,14 +94,16 @@ def _render(summary, out_file):
     ys = list(range(len(rows)))
     medians = [p["median_us"] for p in rows]
     ax.barh(ys, [m - lo for m in medians], left=lo, height=0.62,
-            color=[colors[p["group"]] for p in rows], zorder=2)
+            color=[colors[p["group"]] for p in rows], zorder=2,
+            hatch=[PRECISION_HATCH.get(_precision(p), "") for p in rows], edgecolor="white", linewidth=0)
     low_err = [max(p["median_us"] - (p["min_us"] or p["median_us"]), 0) for p in rows]
     high_err = [max((p["max_us"] or p["median_us"]) - p["median_us"], 0) for p in rows]
     ax.errorbar(medians, ys, xerr=[low_err, high_err], fmt="none", ecolor="#222222",
                 elinewidth=1, capsize=3, zorder=3)
     for y, p in zip(ys, rows):
         right = max(v for v in (p["median_us"], p["max_us"], p["original_us"]) if v)
-        ax.annotate(f"{fmt.us(p['median_us'])} us", (right, y), xytext=(7, 0), textcoords="offset points",
+        label = f"{fmt.us(p['median_us'])} us" + ("" if _precision(p) == "fp32" else f" [{_precision(p)}]")
+        ax.annotate(label, (right, y), xytext=(7, 0), textcoords="offset points",
                     va="center", fontsize=8.5, zorder=4)
     originals = [(y, p["original_us"]) for y, p in zip(ys, rows) if p["original_us"]]
     if originals:
@@ -105,6 +115,9 @@ def _render(summary, out_file):
         ax.axhline(kinds.index("trivial") - 0.5, color="#999999", linewidth=0.8)
 
     handles = [Patch(color=colors[g], label=g) for g in colors]
+    for precision in dict.fromkeys(_precision(p) for p in rows if _precision(p) in PRECISION_HATCH):
+        handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", hatch=PRECISION_HATCH[precision],
+                             label=f"{precision} weights"))
     if bound:
         # Across the RNN rows only: it bounds an inference, not a trivial multiply.
         bottom = kinds.index("trivial") - 0.5 if "trivial" in kinds else len(rows) - 0.5

@@ -10,11 +10,13 @@ alone.
 
 import collections
 
+from tflatency import golden
 from tflatency.report import decompose
 from tflatency.report import fmt
 from tflatency.report import load
 from tflatency.report import naming
 from tflatency.report import originals
+from tflatency.report import precision
 from tflatency.report import stats
 from tflatency.report import targets
 
@@ -47,6 +49,7 @@ def _path_row(name, status, reason, source_file, summary_stats=None, group=None,
     }
     row.update({key: (summary_stats or {}).get(key) for key in _STAT_KEYS})
     row.update({"ratio_to_bound": None, "ratio_to_aot": None, "original_us": None,
+                "max_abs_error": (summary_stats or {}).get("max_abs_error"),
                 "source_file": source_file, "per_call": dict.fromkeys(PER_CALL_KEYS)})
     return row
 
@@ -122,13 +125,16 @@ def _measured_paths(rows, warnings):
             paths[name] = _path_row(name, "FAILED", errors[0], chosen)
             continue
         times = [r.time_us for r in chosen_rows if r.run_type == "iteration"]
+        errors_reported = [r.max_abs_error for r in chosen_rows if r.max_abs_error is not None]
         if times:
-            paths[name] = _path_row(name, "ok", None, chosen, stats.summarize(times))
+            paths[name] = _path_row(name, "ok", None, chosen,
+                                    dict(stats.summarize(times), max_abs_error=max(errors_reported, default=None)))
             continue
         aggregates = {r.aggregate_name: r.time_us for r in chosen_rows}
         which = "median" if "median" in aggregates else "mean"
         value = aggregates[which]
-        paths[name] = _path_row(name, "ok", None, chosen, {"median_us": value, "min_us": value, "max_us": value})
+        paths[name] = _path_row(name, "ok", None, chosen, {"median_us": value, "min_us": value, "max_us": value,
+                                                           "max_abs_error": max(errors_reported, default=None)})
         warnings.append(_warning("aggregates_only", name,
                                  f"no per-repetition rows in {chosen}; median taken from its {which} aggregate, no spread"))
     return paths
@@ -224,15 +230,19 @@ def build(inputs):
     per_call_warnings.sort(key=lambda w: naming.sort_key(w["path"]))
 
     lower_bound_us, lower_bound_source = _lower_bound(by_name, warnings)
+    kind = model_kind(inputs.context)
+    precision.annotate(paths, lower_bound_us, kind)
+    # The best AOT build, the decomposition, the order check and the fp32 targets compare fp32 paths;
+    # reduced-precision ones have their own table and targets.
+    fp32_paths = [p for p in paths if p["precision"] == naming.FP32]
     best_aot = {}
     for path in paths:
         if path["kind"] not in best_aot:
-            best = decompose.best_ok(paths, "aot", path["kind"])
+            best = decompose.best_ok(fp32_paths, "aot", path["kind"])
             best_aot[path["kind"]] = best["median_us"] if best else None
-    kind = model_kind(inputs.context)
-    best_aot_main = decompose.best_ok(paths, "aot", kind)
+    best_aot_main = decompose.best_ok(fp32_paths, "aot", kind)
     best_aot_main_name = best_aot_main["name"] if best_aot_main else None
-    best_aot_rnn = decompose.best_ok(paths, "aot", "rnn")
+    best_aot_rnn = decompose.best_ok(fp32_paths, "aot", "rnn")
     best_aot_rnn_name = best_aot_rnn["name"] if best_aot_rnn else None
 
     # The original investigation measured the default RNN: its figures apply to RNN configs only.
@@ -257,10 +267,12 @@ def build(inputs):
         "main_kind": kind,
         "best_aot": best_aot_main_name,
         "paths": paths,
-        "decomposition": decompose.decompose(paths, lower_bound_us, lower_bound_source, best_aot_main_name,
+        "decomposition": decompose.decompose(fp32_paths, lower_bound_us, lower_bound_source, best_aot_main_name,
                                              inputs.context.get("aot_target_cpu"), kind),
-        "order_check": decompose.order_check(paths, lower_bound_us, lower_bound_source, best_aot_main_name, kind),
+        "order_check": decompose.order_check(fp32_paths, lower_bound_us, lower_bound_source, best_aot_main_name, kind),
         "targets": targets.check(paths, inputs.context.get("aot_target_cpu"), kind),
+        "precision_table": [p["name"] for p in precision.table_rows(paths, kind)],
+        "reduced_precision_atol": golden.REDUCED_PRECISION_ATOL,
         "originals": [
             {"what": o.what, "us": o.us,
              "path": best_aot_rnn_name if o.path == originals.BEST_AOT_RNN else o.path,

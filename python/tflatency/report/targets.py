@@ -21,6 +21,14 @@ differences, never a figure from elsewhere):
 Each value also gets its spread: the same ratio or difference over the two
 paths' 10th-90th percentiles of repetitions, most and least favourable ends
 (a 1.5x ratio whose spread is 1.45-1.56x is met on the medians, not clearly).
+Reduced precision (bf16/int8 weights; every target above compares fp32 paths only):
+  hand int8, 1 core     the fastest ok single-core hand/*_int8/rnn at most 0.4x the
+                        fp32 bound/weight_stream, and within 1.3x of its own
+                        bound/weight_stream_int8;
+  hand bf16, 1 core     hand/*_bf16/rnn at most 0.65x the fp32 bound/weight_stream;
+  from Python           the fastest ok reduced-precision python_compiled/*/rnn at
+                        least 2x faster than the fastest ok quantized engine
+                        (tflite/peer int8 or bf16), with a max abs error no worse.
 A target whose inputs are missing or FAILED is listed with `met: null` and the
 reason. For a user's model (kind `model`) the hand-kernel targets do not apply
 (the hand kernel is an RNN kernel); the others are checked on its paths. Notes say which bound limits the hand kernel, and what skipping step
@@ -38,6 +46,10 @@ HAND_AOT_SPEEDUP = 2.0
 COMPILED_OVER_CPP_US = 1.5
 COMPILED_PEER_SPEEDUP = 1.5
 PEER_GROUPS = ("tflite", "peer")
+HAND_INT8_FP32_BOUND = 0.4
+HAND_BF16_FP32_BOUND = 0.65
+HAND_REDUCED_OWN_BOUND = 1.3
+COMPILED_REDUCED_ENGINE_SPEEDUP = 2.0
 
 _THREADS = re.compile(r"_(\d+)threads")
 _ABLATION = "_full_step0"
@@ -177,7 +189,9 @@ def _notes(paths, items):
         notes.append(f"One core is limited by {limit} (bound/weight_stream {fmt.us(stream)} us vs "
                      f"bound/fma_peak {fmt.us(fma)} us).")
     for item in items:
-        if item["key"].endswith("_bound") and item["value"] is not None and item["value"] < 1.0:
+        # (x_fp32_bound targets compare a reduced-precision kernel with the fp32 bound on purpose: below 1 is the goal.)
+        if item["key"].endswith("_bound") and not item["key"].endswith("_fp32_bound") and \
+                item["value"] is not None and item["value"] < 1.0:
             notes.append(f"{item['formula']} = {fmt.ratio(item['value'])}x: the kernel beats its bound, so that "
                          "bound is not tight (its kernel is not yet as good as the one it bounds).")
     if any(item["key"].startswith("hand_") and not item["key"].startswith("hand_1_") for item in items):
@@ -198,8 +212,60 @@ def _notes(paths, items):
     return notes
 
 
+def _precision(path):
+    return path.get("precision") or naming.precision_of(path["name"])
+
+
+def _hand_reduced_targets(paths, precision, fp32_ratio):
+    """hand_<precision>_fp32_bound (and for int8 hand_int8_own_bound) of the fastest single-core hand kernel."""
+    by_name = {p["name"]: p for p in paths}
+    hand = decompose.fastest_ok(paths, lambda p: _is_hand_rnn(p) and _threads(p) == 1
+                                and _precision(p) == precision)
+    out = []
+    bounds = [("fp32_bound", "the fp32 weight-streaming bound", "bound/weight_stream", fp32_ratio)]
+    if precision == "int8":
+        bounds.append(("own_bound", "its own (int8) weight-streaming bound", "bound/weight_stream_int8",
+                       HAND_REDUCED_OWN_BOUND))
+    for suffix, what, bound_name, goal in bounds:
+        bound = by_name.get(bound_name)
+        bound = bound if bound and decompose.is_ok(bound) else None
+        why = None if hand and bound else (f"no ok single-core hand/*_{precision}/rnn path" if not hand
+                                           else f"{bound_name} not ok")
+        out.append(_target(f"hand_{precision}_{suffix}", f"hand kernel, {precision} weights (1 core) vs {what}",
+                           f"{hand['name'] if hand else f'hand {precision}'} / {bound_name}",
+                           hand["median_us"] / bound["median_us"] if hand and bound else None, "x", goal, "<=",
+                           why, _spread(hand, bound, "x")))
+    return out
+
+
+def _compiled_reduced_targets(paths, kind):
+    """The fastest reduced-precision path from Python vs the fastest quantized engine: speed and error."""
+    reduced = [p for p in paths if _precision(p) != naming.FP32 and p["kind"] == kind]
+    ours = decompose.fastest_ok(reduced, lambda p: p["group"] == "python_compiled")
+    engine = decompose.fastest_ok(reduced, lambda p: p["group"] in PEER_GROUPS)
+    why = None if ours and engine else ("no ok quantized tflite/peer path" if not engine
+                                        else "no ok reduced-precision python_compiled path")
+    ours_name = ours["name"] if ours else "python_compiled reduced"
+    engine_name = engine["name"] if engine else "best quantized engine"
+    out = [_target("compiled_reduced_vs_engine", "fastest reduced-precision path from Python vs best "
+                   "quantized engine", f"{engine_name} / {ours_name}",
+                   engine["median_us"] / ours["median_us"] if ours and engine else None,
+                   "x", COMPILED_REDUCED_ENGINE_SPEEDUP, ">=", why, _spread(engine, ours, "x"))]
+    error_why = why
+    if why is None and (ours.get("max_abs_error") is None or engine.get("max_abs_error") is None):
+        error_why = "max_abs_error not reported"
+    elif why is None and engine["max_abs_error"] == 0:
+        error_why = "the engine's max abs error is 0"
+    value = None if error_why else ours["max_abs_error"] / engine["max_abs_error"]
+    out.append(_target("compiled_reduced_error_vs_engine", "its max abs error vs that engine's",
+                       f"max_abs_error {ours_name} / {engine_name}", value, "x", 1.0, "<=", error_why))
+    return out
+
+
 def check(paths, aot_target_cpu=None, kind="rnn"):
     """summary.json's "targets" object: {"items": [target, ...], "notes": [str, ...]} (SCHEMA.md)."""
+    all_paths = paths
+    paths = [p for p in paths if _precision(p) == naming.FP32]
     best_aot = decompose.best_ok(paths, "aot", kind)
     items = []
     if kind == "rnn":  # the hand kernel is an RNN kernel
@@ -210,4 +276,9 @@ def check(paths, aot_target_cpu=None, kind="rnn"):
         for cores in sorted({_threads(p) for p in paths if _is_hand_rnn(p) and decompose.is_ok(p)} - {1}):
             items += _hand_targets(paths, best_aot, best_aot_default, cores)
     items += _compiled_targets(paths, aot_target_cpu, best_aot, kind)
+    if any(_precision(p) != naming.FP32 for p in all_paths):  # runs with reduced-precision paths only
+        if kind == "rnn":
+            items += _hand_reduced_targets(all_paths, "int8", HAND_INT8_FP32_BOUND)
+            items += _hand_reduced_targets(all_paths, "bf16", HAND_BF16_FP32_BOUND)
+        items += _compiled_reduced_targets(all_paths, kind)
     return {"items": items, "notes": _notes(paths, items)}
