@@ -15,6 +15,7 @@ from tflatency.report import fmt
 from tflatency.report import load
 from tflatency.report import naming
 from tflatency.report import originals
+from tflatency.report import profiles as profiles_lib
 from tflatency.report import stats
 from tflatency.report import targets
 
@@ -248,6 +249,9 @@ def build(inputs):
 
     context = dict(inputs.context)
     context["benchmark_contexts"] = inputs.benchmark_contexts
+    decomposition = decompose.decompose(paths, lower_bound_us, lower_bound_source, best_aot_main_name,
+                                        inputs.context.get("aot_target_cpu"), kind)
+    profiles = profiles_lib.apply(paths, inputs.profiles, decomposition, kind)
     return {
         "schema_version": SCHEMA_VERSION,
         "context": context,
@@ -257,8 +261,7 @@ def build(inputs):
         "main_kind": kind,
         "best_aot": best_aot_main_name,
         "paths": paths,
-        "decomposition": decompose.decompose(paths, lower_bound_us, lower_bound_source, best_aot_main_name,
-                                             inputs.context.get("aot_target_cpu"), kind),
+        "decomposition": decomposition,
         "order_check": decompose.order_check(paths, lower_bound_us, lower_bound_source, best_aot_main_name, kind),
         "targets": targets.check(paths, inputs.context.get("aot_target_cpu"), kind),
         "originals": [
@@ -269,4 +272,5 @@ def build(inputs):
         "warnings": warnings + _context_warnings(inputs.context, inputs.benchmark_contexts)
                     + _quality_warnings(paths) + per_call_warnings,
         "problems": problems,
+        "profiles": profiles,
     }
