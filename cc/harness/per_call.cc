@@ -52,16 +52,18 @@ double CurrentRssMb() {
 using Clock = std::chrono::steady_clock;
 
 // The profiler's gate (python/tflatency/profile/record.py): with TFLATENCY_PROFILE_GATE=DIR,
-// creates DIR/<phase> and waits until the profiler removes it (at most kGateWaitSeconds),
+// creates DIR/<phase> holding this process's id and waits until the profiler removes it (at most kGateWaitSeconds),
 // so that a profiler attached by process id sees the timed calls and nothing else.
 constexpr int kGateWaitSeconds = 300;
 void ProfileGate(const char* phase) {
   const char* dir = std::getenv("TFLATENCY_PROFILE_GATE");
   if (dir == nullptr || *dir == '\0') return;
   const std::string path = std::string(dir) + "/" + phase;
-  FILE* f = std::fopen(path.c_str(), "w");
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
   if (f == nullptr) return;
-  std::fclose(f);
+  std::fprintf(f, "%d\n", static_cast<int>(getpid()));  // whom to attach to (a launcher may sit in between)
+  if (std::fclose(f) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) return;
   struct stat st;
   const Clock::time_point give_up = Clock::now() + std::chrono::seconds(kGateWaitSeconds);
   while (stat(path.c_str(), &st) == 0 && Clock::now() < give_up) {

@@ -128,15 +128,16 @@ GATE_WAIT_SECONDS = 300
 
 def profile_gate(phase):
     """The profiler's gate (tflatency/profile/record.py): with TFLATENCY_PROFILE_GATE=DIR,
-    creates DIR/<phase> and waits until the profiler removes it (at most GATE_WAIT_SECONDS),
+    creates DIR/<phase> holding this process's id and waits until the profiler removes it (at most GATE_WAIT_SECONDS),
     so that a profiler attached by process id sees the timed calls and nothing else."""
     folder = os.environ.get(PROFILE_GATE_ENV)
     if not folder:
         return
     path = os.path.join(folder, phase)
     try:
-        with open(path, "w", encoding="ascii"):
-            pass
+        with open(path + ".tmp", "w", encoding="ascii") as f:
+            f.write(f"{os.getpid()}\n")  # whom to attach to (a launcher may sit in between)
+        os.replace(path + ".tmp", path)
     except OSError:
         return
     give_up = time.monotonic() + GATE_WAIT_SECONDS

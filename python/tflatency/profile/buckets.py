@@ -26,7 +26,8 @@ class Bucket:
 
 
 class Table:
-    """buckets.json, compiled. `buckets`: the rule buckets in matching order, then other and unresolved."""
+    """buckets.json, compiled. `buckets`: the rule buckets in matching order, then other and unresolved;
+    `display`: the same buckets in the report's order (the Python side first, unresolved last)."""
 
     def __init__(self, data):
         self.rules = [Bucket(b["key"], b["label"], b["what"], tuple(map(re.compile, b["symbol"])),
@@ -34,6 +35,8 @@ class Table:
         self.other = Bucket(**data["other"])
         self.unresolved = Bucket(**data["unresolved"])
         self.buckets = [*self.rules, self.other, self.unresolved]
+        by_key = {b.key: b for b in self.buckets}
+        self.display = [by_key[k] for k in data["display_order"]]  # every bucket, in the report's order
         self.kernel_modules = [re.compile(p) for p in data["kernel_modules"]]
         self.kernel_key = "kernel"
         self.kernel_time_goes_to = frozenset(data["kernel_time_goes_to"])

@@ -45,6 +45,7 @@ class ClassifyTest(unittest.TestCase):
         self.assertEqual(len(keys), len(set(keys)))
         for key in ("python", "framework_python", "executor", "threads", "math", "alloc", "kernel"):
             self.assertIn(key, keys)
+        self.assertCountEqual([b.key for b in TABLE.display], keys)
 
     def test_kernel_time_under_a_copy_is_the_copy(self):
         self.assertEqual(bucket_of("__memmove_avx_unaligned_erms (libc.so.6);asm_exc_page_fault ([kernel.kallsyms]);"

@@ -46,7 +46,7 @@ def render(folded, title, table):
              f'font-family="monospace" font-size="{FONT}">',
              f'<text x="4" y="{ROW - 3}" font-size="{FONT + 3}">{html.escape(title)} ({root["n"]} samples)</text>']
     x = 4
-    for bucket in table.buckets:
+    for bucket in table.display:
         y = ROW * 2
         parts.append(f'<rect x="{x}" y="{y - ROW + 4}" width="10" height="10" fill="{COLOURS.get(bucket.key, "#ccc")}" '
                      f'stroke="#555"/><text x="{x + 14}" y="{y + 2}">{html.escape(bucket.label)}</text>')

@@ -2,7 +2,8 @@
 
 The command is a benchmark program in per-call mode (tflatency/per_call.py,
 cc/harness/per_call.h). With TFLATENCY_PROFILE_GATE=DIR it creates DIR/start
-after loading and warm-up and waits until it is removed; likewise DIR/stop
+after loading and warm-up (holding its process id: a launcher script may
+sit between us and it) and waits until it is removed; likewise DIR/stop
 after the timed calls. In between the profiler is attached by process id:
 
   perf    `perf record -e cpu-clock -g -F <hz> -p PID`, started disabled and
@@ -74,6 +75,15 @@ def _wait_for(path, child, deadline, what):
         if time.monotonic() > deadline:
             raise ProfileError(f"timed out waiting for {what}")
         time.sleep(0.005)
+
+
+def _gate_pid(path, fallback):
+    """The process id the program wrote into the gate file (the benchmark itself, whatever launched it)."""
+    try:
+        with open(path, encoding="ascii") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return fallback
 
 
 def _stop(process):
@@ -201,7 +211,8 @@ def record(argv, tool, log_path, time_limit, env=None):
                                      env={**(env if env is not None else os.environ), GATE_ENV: gate})
         try:
             _wait_for(os.path.join(gate, "start"), child, deadline, "its timed calls")
-            profiler.attach(child.pid, min(deadline, time.monotonic() + ATTACH_SECONDS))
+            profiler.attach(_gate_pid(os.path.join(gate, "start"), child.pid),
+                            min(deadline, time.monotonic() + ATTACH_SECONDS))
             os.remove(os.path.join(gate, "start"))
             try:
                 _wait_for(os.path.join(gate, "stop"), child, deadline, "the end of its timed calls")

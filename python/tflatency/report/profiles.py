@@ -165,7 +165,7 @@ def apply(paths, profiles, decomposition, kind):
             unmatched.append(name)
     step_stats = profiles.step_stats
     return {
-        "buckets": [{"key": b.key, "label": b.label, "what": b.what} for b in table.buckets],
+        "buckets": [{"key": b.key, "label": b.label, "what": b.what} for b in table.display],
         "step_stats": (step_stats or {}).get("paths") if step_stats and not step_stats.get("error") else None,
         "step_stats_error": (step_stats or {}).get("error"),
         "cross_checks": _cross_checks(by_name, decomposition, kind),
