@@ -5,9 +5,11 @@ import io
 import contextlib
 import unittest
 
+from tflatency.bench import flags as bench_flags
 from tflatency.bench import matrix
 from tflatency.bench import profile_main
 from tflatency.bench import profiling
+from tflatency.bench.errors import UsageError
 from tflatency.profile import paths
 
 
@@ -62,6 +64,15 @@ class CaseProgramTest(unittest.TestCase):
         self.assertEqual(matrix.case_program("cpp_api/inline/rnn", self.Settings())[::2],
                          ("//cc:session_bench", "cpp_api/inline/rnn"))
         self.assertIsNone(matrix.case_program("nothing/like/this", self.Settings()))
+
+
+class BenchFlagTest(unittest.TestCase):
+
+    def test_profile_is_a_switch(self):
+        self.assertTrue(bench_flags.parse(["bench", "--quick", "--profile"], "/root-of-project").profile)
+        self.assertFalse(bench_flags.parse(["bench", "--quick"], "/root-of-project").profile)
+        with self.assertRaisesRegex(UsageError, r"^unknown flag '--profile=yes'$"):
+            bench_flags.parse(["bench", "--profile=yes"], "/root-of-project")
 
 
 class ProfileMainErrorsTest(unittest.TestCase):
