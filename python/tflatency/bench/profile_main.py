@@ -1,14 +1,15 @@
 """scripts/profile: one case, timed call by call, then profiled (perf or py-spy), in fresh processes.
 
-  scripts/profile CASE [--seconds=S] [--results_dir=DIR] [--model_config=PATH]
+  scripts/profile CASE [--seconds=S] [--py_spy] [--results_dir=DIR] [--model_config=PATH]
   (= PYTHONPATH=python python -m tflatency.bench.profile_main ..., from the root)
 
 CASE is a report name (python/signature/rnn, cpp_api/inline/rnn, aot/znver3/rnn,
 peer/onnxruntime/iobinding_pinned/rnn, ...). Builds only the program that runs it,
 runs its per-call mode once (1000 calls: the golden check and the median), then
 once more under the profiler for about --seconds (default 2) of calls after
-load and warm-up (profiling.py). For a cpp_api case, session_bench's per-op view
-too. Writes DIR (default results/<UTC>-<host>-profile): <stem>.percall.json and
+load and warm-up (profiling.py): perf, or for a Python program with --py_spy,
+py-spy --native (Python frames too; it stops the process for every sample).
+For a cpp_api case, session_bench's per-op view too. Writes DIR (default results/<UTC>-<host>-profile): <stem>.percall.json and
 profiles/ (as scripts/bench --profile), prints each bucket's share, the flame
 graph's path, and DIR last. A user's model: TFLATENCY_PREPARED_MODEL=$(scripts/prepare ...)
 in front. Exit status: 0 profiled, 1 the case could not run or be profiled, 2 bad input.
@@ -43,7 +44,7 @@ CALIBRATION_CALLS = 1000
 TIME_LIMIT_SECONDS = 600
 _CASE = re.compile(r"[a-z_]+/[^/\s]+/[^/\s]+")
 _SECONDS = re.compile(r"[0-9]*\.?[0-9]+")
-USAGE = "usage: scripts/profile CASE [--seconds=S] [--results_dir=DIR] [--model_config=PATH]"
+USAGE = "usage: scripts/profile CASE [--seconds=S] [--py_spy] [--results_dir=DIR] [--model_config=PATH]"
 
 
 class _Settings:  # what matrix needs: the min_time units and the pinned CPU
@@ -54,11 +55,13 @@ class _Settings:  # what matrix needs: the min_time units and the pinned CPU
 
 
 def parse(argv):
-    """(case, seconds, results_dir or None, model_config) or UsageError with one line."""
-    case, seconds, results_dir, config = None, profiling.SECONDS, None, None
+    """(case, seconds, results_dir or None, model_config, py_spy) or UsageError with one line."""
+    case, seconds, results_dir, config, py_spy = None, profiling.SECONDS, None, None, False
     for arg in argv[1:]:
         name, has_value, value = arg.partition("=")
-        if arg.startswith("--") and has_value and name == "--seconds":
+        if arg == "--py_spy":
+            py_spy = True
+        elif arg.startswith("--") and has_value and name == "--seconds":
             if not _SECONDS.fullmatch(value) or float(value) <= 0:
                 raise UsageError(f"--seconds must be a positive number of seconds, got '{value}'")
             seconds = float(value)
@@ -81,7 +84,7 @@ def parse(argv):
         raise UsageError(f"CASE '{case}' is not <group>/<variant>/<kind> with a group of {groups}")
     if case.startswith("bound/"):
         raise UsageError(f"CASE '{case}': the bound/* kernels have no per-call mode to profile")
-    return case, seconds, results_dir, config or os.path.join(ROOT, bench_flags.DEFAULT_MODEL_CONFIG)
+    return case, seconds, results_dir, config or os.path.join(ROOT, bench_flags.DEFAULT_MODEL_CONFIG), py_spy
 
 
 def _environment(config):
@@ -99,7 +102,7 @@ def _last_line(path):
 
 
 def profile(argv):
-    case_name, seconds, results_dir, config = parse(argv)
+    case_name, seconds, results_dir, config, py_spy = parse(argv)
     env = _environment(config)
     label, options, case = matrix.case_program(case_name, _Settings())
     print(f"profile: building {label}", flush=True)
@@ -124,7 +127,7 @@ def profile(argv):
               flush=True)
         from tflatency.profile import record  # pylint: disable=g-import-not-at-top
         result = profiling.profile_case(planned, median, folder, TIME_LIMIT_SECONDS, env, seconds=seconds,
-                                        perf_problem=record.perf_available())
+                                        perf_problem=record.perf_available(), py_spy=py_spy)
         if label == profiling.SESSION_BENCH:
             data = profiling.step_stats(planned.program, folder, TIME_LIMIT_SECONDS, env)
             for row in data.get("paths", []):

@@ -64,14 +64,15 @@ def _write_json(path, data):
 
 
 def profile_case(planned, median_us, results_dir, time_limit, env=None, run_under=(), seconds=SECONDS,
-                 perf_problem=None, table=None):
-    """Profiles one plan.PlannedCase into results_dir/profiles; returns the dict it wrote."""
+                 perf_problem=None, table=None, py_spy=False):
+    """Profiles one plan.PlannedCase into results_dir/profiles; returns the dict it wrote.
+    py_spy: a Python program under py-spy --native instead of perf (paths.tool_for)."""
     table = table or buckets.load_table()
     out = os.path.join(results_dir, FOLDER)
     os.makedirs(out, exist_ok=True)
     suffix = planned.program.name_suffix
     stem = names.file_stem(planned.case, suffix)
-    tool = paths.tool_for(planned.program.label)
+    tool = paths.tool_for(planned.program.label, py_spy)
     calls = calls_for(median_us, seconds)
     result = {"name": names.report_name(planned.case, suffix), "program": planned.program.label, "tool": tool,
               "event": None, "frequency_hz": None, "calls": calls,

@@ -47,8 +47,9 @@ class SelectTest(unittest.TestCase):
                          ["python/signature/model", "cpp_api/inline/model"])
 
     def test_tool_per_program(self):
-        self.assertEqual(paths.tool_for("//python:py_bench"), "py-spy")
-        self.assertEqual(paths.tool_for("//cc:session_bench"), "perf")
+        self.assertEqual(paths.tool_for("//python:py_bench"), "perf")
+        self.assertEqual(paths.tool_for("//python:py_bench", py_spy=True), "py-spy")
+        self.assertEqual(paths.tool_for("//cc:session_bench", py_spy=True), "perf")
 
 
 class CaseProgramTest(unittest.TestCase):

@@ -5,7 +5,7 @@ The main paths (issue 16): TF Python's signature call, the trivial tf.function
 configurations; the fastest AOT build; the AOT model from Python; the fastest
 LiteRT and the fastest ONNX Runtime row. Each is a pattern on the case's
 report name, `{kind}` being the benchmarked model's kind (rnn or model).
-Python programs get py-spy (Python frames), C++ programs perf.
+Every program gets perf (tool_for); py-spy is an option for the Python ones.
 """
 
 import re
@@ -26,9 +26,12 @@ MAIN_PATHS = (
 PYTHON_PROGRAM_PREFIX = "//python:"
 
 
-def tool_for(program_label):
-    """'py-spy' for the Python benchmark programs, 'perf' for the C++ ones."""
-    return "py-spy" if program_label.startswith(PYTHON_PROGRAM_PREFIX) else "perf"
+def tool_for(program_label, py_spy=False):
+    """'perf' for every program (all threads, the same event everywhere); with py_spy, 'py-spy' for the
+    Python programs (their Python frames; scripts/profile --py_spy). py-spy --native stops the process
+    for each sample and unwinds every thread: on TensorFlow, on this 2-core machine under load, it fell
+    seconds behind even at 50 Hz, so it is not the default."""
+    return "py-spy" if py_spy and program_label.startswith(PYTHON_PROGRAM_PREFIX) else "perf"
 
 
 def main_kind(names):

@@ -11,9 +11,10 @@ after the timed calls. In between the profiler is attached by process id:
           predates the calls; every thread of the process is sampled (native
           stacks, frame pointers). The VM exposes no hardware counters:
           cpu-clock is the software timer event.
-  py-spy  `py-spy record --native --format raw -r <hz> --pid PID` for Python
-          programs: Python frames with native ones; only threads that hold a
-          Python thread state (TF's own pool threads are not seen).
+  py-spy  `py-spy record --native --format raw -r <hz> --pid PID`, an option for
+          Python programs (paths.tool_for): Python frames with native ones; it
+          stops the process for each sample, so a low rate; only threads that
+          hold a Python thread state (TF's own pool threads are not seen).
 
 Returns a Recording (folded stacks, event, tool) or raises ProfileError with one line.
 """
@@ -32,8 +33,8 @@ from tflatency.profile import fold
 
 GATE_ENV = "TFLATENCY_PROFILE_GATE"
 PERF_EVENT = "cpu-clock"
-PERF_HZ = 4000
-PY_SPY_HZ = 1000
+PERF_HZ = 1000
+PY_SPY_HZ = 50
 ATTACH_SECONDS = 60  # py-spy reads the symbols of every library first (TensorFlow's are large)
 
 
