@@ -53,7 +53,8 @@ std::string CollectStepStats(tensorflow::Session* session,
     if (!status.ok()) return "Session::Run failed: " + std::string(status.message());
   }
   std::vector<double> nodes, threads, wall, span, kernel_sum, busy, gap, outside;
-  std::map<std::string, OpTime> ops;
+  std::map<std::string, std::vector<double>> op_us;  // per op type: kernel time of each run
+  std::map<std::string, double> op_nodes;            // per op type: nodes per run
   for (int r = 0; r < runs; ++r) {
     tensorflow::RunMetadata metadata;
     const auto t0 = std::chrono::steady_clock::now();
@@ -65,6 +66,7 @@ std::string CollectStepStats(tensorflow::Session* session,
     double sum = 0;
     int count = 0;
     std::set<int64_t> thread_ids;
+    std::map<std::string, double> run_op_us;
     for (const auto& device : metadata.step_stats().dev_stats()) {
       for (const auto& n : device.node_stats()) {
         const int64_t start = StartNs(n);
@@ -77,12 +79,13 @@ std::string CollectStepStats(tensorflow::Session* session,
         sum += (op_end - op_start) * 1e-3;
         ++count;
         thread_ids.insert(n.thread_id());
-        OpTime& op = ops[OpOf(n)];
-        op.us += (op_end - op_start) * 1e-3;
-        op.nodes += 1;
+        const std::string op = OpOf(n);
+        run_op_us[op] += (op_end - op_start) * 1e-3;
+        if (r == 0) op_nodes[op] += 1;
       }
     }
     if (count == 0) return "FULL_TRACE recorded no node stats";
+    for (const auto& [op, us] : run_op_us) op_us[op].push_back(us);
     std::sort(kernels.begin(), kernels.end());
     double union_us = 0;
     int64_t open_start = kernels[0].first, open_end = kernels[0].second;
@@ -114,11 +117,9 @@ std::string CollectStepStats(tensorflow::Session* session,
   summary->busy_us = Median(busy);
   summary->gap_us = Median(gap);
   summary->outside_us = Median(outside);
-  for (auto& [name, op] : ops) {
-    op.op = name;
-    op.us /= runs;
-    op.nodes /= runs;
-    summary->top_ops.push_back(op);
+  for (auto& [name, us] : op_us) {
+    us.resize(runs, 0.0);  // a run that did not execute the op: 0
+    summary->top_ops.push_back(OpTime{name, Median(us), op_nodes[name]});
   }
   std::sort(summary->top_ops.begin(), summary->top_ops.end(),
             [](const OpTime& a, const OpTime& b) { return a.us > b.us; });

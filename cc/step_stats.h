@@ -6,7 +6,7 @@
 //   span        first node start to last node end (the executor's part of the step)
 //   gap         span - busy: inside the step, no kernel running (scheduling, hand-offs)
 //   outside     Session::Run's wall time - span (feeds, fetches, executor set-up, tracing)
-// Medians over the runs, plus the heaviest ops by kernel time. Tracing costs time
+// Medians over the runs, plus the heaviest op types by (median) kernel time. Tracing costs time
 // itself: these are times under FULL_TRACE, for shares, not for the latency figure.
 #ifndef TFLATENCY_CC_STEP_STATS_H_
 #define TFLATENCY_CC_STEP_STATS_H_
@@ -22,8 +22,8 @@ namespace tflatency {
 
 struct OpTime {
   std::string op;     // the op type (MatMul, ...): from timeline_label's "name = Op(...)", else node_name
-  double us = 0;      // kernel time per run, summed over its nodes
-  double nodes = 0;   // nodes of this op per run
+  double us = 0;      // kernel time per run summed over its nodes, median over the runs
+  double nodes = 0;   // nodes of this op in the first traced run
 };
 
 struct StepStatsSummary {

@@ -138,7 +138,7 @@ def profile(argv):
         raise RunFailed(f"{case_name}: no profile: {result['error']}")
     table = buckets.load_table()
     print(f"profile: {case_name}: {result['samples']} samples ({result['tool']}: {result['event']})")
-    for bucket in table.buckets:
+    for bucket in table.display:
         share = result["buckets"][bucket.key] / result["samples"]
         print(f"  {bucket.label:38s} {100 * share:5.1f}%  {share * median:9.2f} us")
     print(f"profile: flame graph: {os.path.join(folder, profiling.FOLDER, result['flamegraph'])}")
