@@ -34,6 +34,9 @@ class ClassifyTest(unittest.TestCase):
             "tensorflow::DirectSession::Run (libtensorflow_cc.so.2);entry_SYSCALL_64_after_hwframe "
             "([kernel.kallsyms]);__x64_sys_write ([kernel.kallsyms])": "kernel",
             "main (hand_bench);std::__cxx11::basic_string<char>::_M_construct (libstdc++.so.6)": "other",
+            "Eigen::ThreadPoolTempl<tsl::thread::EigenEnvironment>::WorkerLoop (libtensorflow_framework.so.2);"
+            "tsl::thread::EigenEnvironment::Task::operator= (libtensorflow_framework.so.2)": "threads",
+            "tensorflow::Tensor::Tensor (libtensorflow_framework.so.2);__posix_memalign (libc.so.6)": "alloc",
         }
         for stack, bucket in expected.items():
             with self.subTest(stack=stack):
