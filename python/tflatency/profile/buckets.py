@@ -44,6 +44,7 @@ class Table:
         jit = data["jit_code"]
         self.jit_module, self.jit_caller, self.jit_bucket = (re.compile(jit["module"]), re.compile(jit["called_from"]),
                                                              jit["bucket"])
+        self.jit_registered = re.compile(jit["registered"])
 
     def label(self, key):
         return next(b.label for b in self.buckets if b.key == key)
@@ -82,6 +83,8 @@ def classify(frames, table):
         return table.kernel_key, None
     symbol, module = user[0]
     if table.unresolved_symbol.match(symbol):
+        if table.jit_registered.match(module):
+            return table.jit_bucket, None
         if table.jit_module.match(module or "[unknown]") and any(
                 table.jit_caller.search(s) or table.jit_caller.search(m) for s, m in user[1:]):
             return table.jit_bucket, None

@@ -67,6 +67,10 @@ class ClassifyTest(unittest.TestCase):
         self.assertEqual(bucket_of("[unknown] ([unknown]);Eigen::internal::gebp_kernel<float> (libtensorflow_cc.so.2)"),
                          ("math", None))
 
+    def test_code_in_a_perf_map_is_jit_code(self):
+        self.assertEqual(bucket_of("_PyEval_EvalFrameDefault (libpython3.11.so.1.0);[unknown] (perf-24719.map)"),
+                         ("math", None))
+
     def test_anonymous_code_called_from_xla_is_jit_code(self):
         self.assertEqual(bucket_of("xla::cpu::CpuExecutable::ExecuteComputeFunction (xla_extension.so);"
                                    "[unknown] ([unknown])"), ("math", None))

@@ -3,7 +3,8 @@ top-level `profiles` object (the buckets, the C++ API's per-op view, the cross-c
 the subtraction decomposition, and the answer to the original investigation's question).
 
 Input: <results>/profiles/ as scripts/bench --profile writes it (tflatency/bench/profiling.py):
-one <stem>.json per profiled path and step_stats.json. Bucket keys, labels and what they hold
+one <stem>.json per profiled path (its buckets counted again from <stem>.folded when that is
+there, so a merge applies the current table) and step_stats.json. Bucket keys, labels and what they hold
 come from the one table, tflatency/profile/buckets.json. A bucket's `us` is its share of the
 samples times the path's median: samples are CPU time over every sampled thread, the median
 is wall time, so on a path that runs threads in parallel these are shares of work, not of
@@ -15,6 +16,7 @@ import json
 import os
 
 from tflatency.profile import buckets as buckets_lib
+from tflatency.profile import fold as fold_lib
 
 FOLDER = "profiles"
 STEP_STATS_FILE = "step_stats.json"
@@ -48,10 +50,23 @@ def load(folder, problems):
         if name == STEP_STATS_FILE:
             step_stats = data
         elif isinstance(data, dict) and isinstance(data.get("name"), str):
-            by_name[data["name"]] = data
+            by_name[data["name"]] = _retallied(where, data)
         else:
             problems.append(load_lib.Problem(file, "a profile file without a name"))
     return Profiles(by_name, step_stats)
+
+
+def _retallied(where, data):
+    """The profile with its buckets counted again from its folded stacks when they are there, so that a
+    merge applies the current buckets.json (the one table) to an earlier run's samples."""
+    folded_file = data.get("folded")
+    if data.get("error") or not folded_file or not os.path.isfile(os.path.join(where, folded_file)):
+        return data
+    with open(os.path.join(where, folded_file), encoding="utf-8", errors="replace") as f:
+        tally = buckets_lib.tally(fold_lib.read_folded(f.read()), buckets_lib.load_table())
+    if not tally.samples:
+        return data
+    return {**data, "samples": tally.samples, "buckets": tally.buckets, "unresolved_modules": tally.unresolved_modules}
 
 
 def _block(raw, median_us, table):
