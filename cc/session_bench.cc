@@ -14,7 +14,9 @@
 // Flags after the benchmark ones: --rnn_saved_model=DIR --trivial_saved_model=DIR
 // (`bazel run //cc:session_bench` passes both); --per_call_out=FILE
 // [--per_call_count=N] times the one case --benchmark_filter selects call by call
-// instead, loading only its session (cc/harness/per_call.h).
+// instead, loading only its session (cc/harness/per_call.h); --step_stats_out=FILE
+// [--step_stats_runs=N] runs the model with RunOptions FULL_TRACE in every thread
+// config and writes the per-op view of its step stats instead (cc/step_stats.h).
 #include <sched.h>
 #include <time.h>
 
@@ -37,6 +39,7 @@
 #include "cc/harness/golden_outputs.h"
 #include "cc/harness/per_call.h"
 #include "cc/harness/tensor_spec.h"
+#include "cc/step_stats.h"
 #include "model/model_golden.h"
 #include "model/trivial_multiply_golden.h"
 #include "tensorflow/cc/saved_model/loader.h"
@@ -298,6 +301,8 @@ void BM_SessionRun(benchmark::State& state, LoadedModel* model) {
 struct Flags {
   std::string rnn_dir, trivial_dir;
   per_call::Flags per_call;
+  std::string step_stats_out;  // --step_stats_out=FILE: the per-op view instead of google-benchmark
+  int64_t step_stats_runs = 200;
 
   void AddTo(FlagParser* parser) {
     const std::string help = "a SavedModel directory; bazel run //cc:session_bench passes it";
@@ -306,8 +311,47 @@ struct Flags {
     parser->Required("rnn_saved_model");
     parser->Required("trivial_saved_model");
     per_call.AddTo(parser);
+    parser->AddString("step_stats_out", &step_stats_out, "FILE",
+                      "instead of google-benchmark: Session::Run with FULL_TRACE for every thread config on the "
+                      "model, per-op step stats summarised (cc/step_stats.h) into this JSON file");
+    parser->AddPositiveInt("step_stats_runs", &step_stats_runs, 100000, "N",
+                           "traced runs of --step_stats_out per thread config (default 200)");
   }
 };
+
+// --step_stats_out: every thread config on the model (not the trivial multiply); exit status.
+int RunStepStats(const Flags& flags, const ModelSpec& spec, const std::string& dir) {
+  std::vector<StepStatsSummary> summaries;
+  for (const ThreadConfig& config : kThreadConfigs) {
+    LoadedModel model;
+    std::string error = Load(spec, dir, config, &model);
+    std::string run_error;
+    if (error.empty() && !CheckGolden(model, &run_error).ok) error = "golden check failed " + run_error;
+    StepStatsSummary summary;
+    summary.name = "cpp_api/" + std::string(config.name) + "/" + spec.kind;
+    summary.config = config.Describe();
+    if (error.empty()) {
+      error = CollectStepStats(model.bundle.GetSession(), model.inputs, model.output_names,
+                               static_cast<int>(per_call::kWarmupCalls), static_cast<int>(flags.step_stats_runs),
+                               &summary);
+    }
+    if (!error.empty()) {
+      std::fprintf(stderr, "session_bench: %s: %s\n", summary.name.c_str(), error.c_str());
+      return 1;
+    }
+    summaries.push_back(summary);
+  }
+  const char* caller_dir = std::getenv("BUILD_WORKING_DIRECTORY");
+  const std::string out = (flags.step_stats_out[0] == '/' || caller_dir == nullptr)
+                              ? flags.step_stats_out
+                              : std::string(caller_dir) + "/" + flags.step_stats_out;
+  const std::string error = WriteStepStatsJson(summaries, out);
+  if (!error.empty()) {
+    std::fprintf(stderr, "session_bench: --step_stats_out=%s: %s\n", flags.step_stats_out.c_str(), error.c_str());
+    return 2;
+  }
+  return 0;
+}
 
 }  // namespace
 }  // namespace tflatency
@@ -337,6 +381,8 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("tf_version", TFLATENCY_TF_VERSION);
   benchmark::AddCustomContext("tf_git_version", TFLATENCY_TF_GIT_VERSION);
   benchmark::AddCustomContext("tf_override_global_threadpool", "1");
+
+  if (!flags.step_stats_out.empty()) return tflatency::RunStepStats(flags, specs[0], dirs[0]);
 
   // --per_call_out: only the selected case is loaded, timed as its cold start
   // (cc/harness/per_call.h).

@@ -2,6 +2,7 @@
 #include "cc/harness/per_call.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <regex>
+#include <thread>
 #include <utility>
 
 #include "benchmark/benchmark.h"
@@ -48,6 +50,26 @@ double CurrentRssMb() {
 }
 
 using Clock = std::chrono::steady_clock;
+
+// The profiler's gate (python/tflatency/profile/record.py): with TFLATENCY_PROFILE_GATE=DIR,
+// creates DIR/<phase> holding this process's id and waits until the profiler removes it (at most kGateWaitSeconds),
+// so that a profiler attached by process id sees the timed calls and nothing else.
+constexpr int kGateWaitSeconds = 300;
+void ProfileGate(const char* phase) {
+  const char* dir = std::getenv("TFLATENCY_PROFILE_GATE");
+  if (dir == nullptr || *dir == '\0') return;
+  const std::string path = std::string(dir) + "/" + phase;
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) return;
+  std::fprintf(f, "%d\n", static_cast<int>(getpid()));  // whom to attach to (a launcher may sit in between)
+  if (std::fclose(f) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) return;
+  struct stat st;
+  const Clock::time_point give_up = Clock::now() + std::chrono::seconds(kGateWaitSeconds);
+  while (stat(path.c_str(), &st) == 0 && Clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 int64_t Nanoseconds(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
@@ -184,6 +206,7 @@ int Run(const std::string& program, const Flags& flags) {
   CurrentRssMb();  // once untimed: its own first-use allocations are not growth
   result.peak_rss_before_mb = PeakRssMb();
   const double rss_before = CurrentRssMb();
+  ProfileGate("start");
   for (int64_t& sample : result.samples_ns) {
     const Clock::time_point t0 = Clock::now();
     const bool ok = c.call();
@@ -191,6 +214,7 @@ int Run(const std::string& program, const Flags& flags) {
     if (!ok) return fail(call_error(c));
     sample = Nanoseconds(t1 - t0);
   }
+  ProfileGate("stop");
   const double rss_after = CurrentRssMb();
   result.peak_rss_mb = PeakRssMb();
   result.rss_growth_mb = rss_after - rss_before;  // NaN if either is unknown

@@ -8,7 +8,8 @@
 //   3. warms up (kWarmupCalls calls), measures the clock's own cost (median of
 //      back-to-back std::chrono::steady_clock reads: timer_overhead_ns),
 //   4. times `--per_call_count=N` (default kDefaultCount) calls one by one with
-//      std::chrono::steady_clock; each sample includes one timer overhead,
+//      std::chrono::steady_clock; each sample includes one timer overhead
+//      (TFLATENCY_PROFILE_GATE set: a profiler attaches just before them and detaches after),
 //   5. records peak RSS (getrusage ru_maxrss) before and after the timed calls and
 //      the growth of the current RSS (/proc/self/statm) over them,
 // and writes JSON atomically (FILE.tmp.<pid>, then rename; a relative FILE is

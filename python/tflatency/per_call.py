@@ -11,6 +11,8 @@ the one case `--benchmark_filter` selects and
      back-to-back time.perf_counter_ns() reads: timer_overhead_ns),
   4. times `--per_call_count=N` calls (default DEFAULT_COUNT) one by one with
      time.perf_counter_ns(); each sample includes one timer overhead,
+     (with TFLATENCY_PROFILE_GATE set, a profiler attaches just before them and
+     detaches just after: profile_gate),
   5. records peak RSS (getrusage ru_maxrss) before and after the timed calls and
      the growth of the current RSS (/proc/self/statm) over them,
 
@@ -120,6 +122,29 @@ def timer_overhead_ns(reads=TIMER_READS):
     return statistics.median(diffs)
 
 
+PROFILE_GATE_ENV = "TFLATENCY_PROFILE_GATE"
+GATE_WAIT_SECONDS = 300
+
+
+def profile_gate(phase):
+    """The profiler's gate (tflatency/profile/record.py): with TFLATENCY_PROFILE_GATE=DIR,
+    creates DIR/<phase> holding this process's id and waits until the profiler removes it (at most GATE_WAIT_SECONDS),
+    so that a profiler attached by process id sees the timed calls and nothing else."""
+    folder = os.environ.get(PROFILE_GATE_ENV)
+    if not folder:
+        return
+    path = os.path.join(folder, phase)
+    try:
+        with open(path + ".tmp", "w", encoding="ascii") as f:
+            f.write(f"{os.getpid()}\n")  # whom to attach to (a launcher may sit in between)
+        os.replace(path + ".tmp", path)
+    except OSError:
+        return
+    give_up = time.monotonic() + GATE_WAIT_SECONDS
+    while os.path.exists(path) and time.monotonic() < give_up:
+        time.sleep(0.001)
+
+
 def time_calls(step, count):
     """`count` calls of step(), each timed on its own: an array of ns."""
     clock = time.perf_counter_ns
@@ -189,7 +214,9 @@ def measure(name, load, count=DEFAULT_COUNT, warmup=WARMUP_CALLS):
         overhead = timer_overhead_ns()
         current_rss_mb()  # once untimed: its own first-use allocations are not growth
         peak_before, rss_before = peak_rss_mb(), current_rss_mb()
+        profile_gate("start")
         samples = time_calls(step, count)
+        profile_gate("stop")
         rss_after, peak_after = current_rss_mb(), peak_rss_mb()
         after = check(step())  # the timed calls still compute the right thing
     except Exception as e:  # pylint: disable=broad-except

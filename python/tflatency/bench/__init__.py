@@ -13,7 +13,8 @@ The layers, bottom up (each module has one job):
   progress   a live line on a terminal (tqdm), one plain line per case otherwise; the end summary
   estimate   how long the rest of the run will take (pure)
   summary    the terminal summary read from summary.json (pure)
-  execution  a whole run on given programs: list, plan, run, failures.json, merge (no Bazel)
+  profiling  --profile / scripts/profile: a case's per-call mode under perf or py-spy (tflatency.profile)
+  execution  a whole run on given programs: list, plan, run, profile, failures.json, merge (no Bazel)
   bazel      Bazel alone: build, `bazel run --script_path` runner scripts, output_base facts
   context    context.json through //python:collect_context
   matrix     which Bazel targets make up a run, with which flags and min_time units

@@ -1,4 +1,4 @@
-"""A whole run on given programs: list their cases, plan, run each, failures.json, merge.
+"""A whole run on given programs: list their cases, plan, run each, profile (--profile), failures.json, merge.
 
 No Bazel here: the programs are commands (programs.Program), so the tests run
 this on fake programs exactly as scripts/bench runs it on the real ones. The
@@ -18,6 +18,7 @@ from tflatency.bench import progress as progress_lib
 from tflatency.bench import run as run_lib
 from tflatency.bench.errors import RunFailed
 from tflatency.bench.errors import UsageError
+from tflatency.bench import profiling
 
 SUMMARY_FILE = "summary.json"
 
@@ -69,6 +70,8 @@ def run(folder, programs, settings, merge_argv, env=None):
                 progress.case_finished(seconds, new_failures)
         finally:
             progress.close()
+        if settings.profile:
+            profiling.profile_run(folder.path, planned, settings.path_timeout, env, per_case.run_under)
         folder.write_failures()
         if not process.run([*merge_argv, folder.path], env=env).ok:
             raise RunFailed(f"merging failed; raw results are in {folder.path}")

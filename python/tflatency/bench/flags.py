@@ -1,6 +1,6 @@
 """scripts/bench's flags: defined with absl, checked here, one line per bad value.
 
-Every flag is written --name=value (--quick and --sweep alone are switches;
+Every flag is written --name=value (--quick, --profile and --sweep alone are switches;
 --sweep=FILE names another sweep file; --input, --atol and --rtol may be given
 several times). The model is a config (--model_config, default
 configs/rnn_547k.json), a sweep of configs (--sweep), or a user's model
@@ -63,10 +63,13 @@ absl_flags.DEFINE_multi_string("atol", [], "Golden tolerance: VALUE for every fl
 absl_flags.DEFINE_multi_string("rtol", [], "Golden relative tolerance, as --atol (default 0.0001).", flag_values=FLAGS)
 absl_flags.DEFINE_string("fma_count", None, "The model's multiply-accumulates per inference, instead of counting "
                          "them in XLA's HLO.", flag_values=FLAGS)
+absl_flags.DEFINE_boolean("profile", False, "After the timing passes, run each main path once more in a fresh process "
+                          "under a sampling profiler (perf, py-spy): 'Where the time goes, measured' in the report.",
+                          flag_values=FLAGS)
 absl_flags.DEFINE_string("only", None, "Run only the cases whose name (e.g. aot/haswell/rnn) contains a match of "
                          "this regular expression.", flag_values=FLAGS)
 
-_SWITCHES = ("quick", "sweep")
+_SWITCHES = ("quick", "sweep", "profile")
 _POSITIVE_INTEGER = re.compile(r"[1-9][0-9]*")
 _SECONDS = re.compile(r"[0-9]*\.?[0-9]+")
 _CPU_NUMBER = re.compile(r"[0-9]+")
@@ -86,11 +89,12 @@ class Settings:
     pin_cpu: object          # int, or None
     only: object             # the --only pattern, or None
     user_model: object = None  # tflatency.prepare.prepare.Options for --saved_model / --keras, else None
+    profile: bool = False    # --profile: the main paths once more under a profiler (tflatency.profile)
 
 
 def usage():
     """The flags' help, for --help."""
-    return ("usage: scripts/bench [--quick] [--model_config=PATH] [--pin_cpu=N] [--repetitions=N] [--min_time=SECONDS]\n"
+    return ("usage: scripts/bench [--quick] [--profile] [--model_config=PATH] [--pin_cpu=N] [--repetitions=N] [--min_time=SECONDS]\n"
             "                     [--path_timeout=SECONDS] [--per_call_count=N] [--results_dir=DIR] [--only=REGEX]\n"
             "       scripts/bench --sweep[=configs/sweep.json] [the same flags but --model_config]\n"
             "       scripts/bench --saved_model=DIR | --keras=FILE.keras [--signature=KEY] [--input=NAME:D0,D1,...[:DTYPE]]\n"
@@ -104,7 +108,7 @@ def _checked_syntax(args):
     for arg in args:
         name, has_value, _ = arg[2:].partition("=") if arg.startswith("--") else ("", "", "")
         known = bool(name) and name in FLAGS
-        if not known or (name not in _SWITCHES and not has_value) or (name == "quick" and has_value):
+        if not known or (name not in _SWITCHES and not has_value) or (name in ("quick", "profile") and has_value):
             raise UsageError(f"unknown flag '{arg}'")
     return args
 
@@ -161,6 +165,7 @@ def parse(argv, root):
         pin_cpu=int(f.pin_cpu) if f.pin_cpu else None,
         only=f.only or None,
         user_model=user_model,
+        profile=f.profile,
     )
 
 

@@ -25,12 +25,16 @@ def pinned_cpu(settings):
     return settings.pin_cpu if settings.pin_cpu is not None else len(os.sched_getaffinity(0)) - 1
 
 
-def programs(settings, runner_for, user_model=False):
-    """(Programs in interleaving order, failures of the targets that could not be prepared).
-    runner_for(label) -> the command path that runs it, or None. A user's model has no hand
-    kernel (an LSTM/GRU kernel for model configs): not_applicable.py says so in the report."""
+# Which program runs the cases of a group (the first segment of a case's name).
+GROUP_PROGRAMS = {"python": "//python:py_bench", "cpp_api": "//cc:session_bench", "aot": "//cc:aot_bench",
+                  "bound": "//cc:bound_bench", "hand": "//cc:hand_bench", "python_compiled": "//python:compiled_bench",
+                  "tflite": "//python:peer_bench", "peer": "//python:peer_bench"}
+
+
+def _wanted(settings, user_model):
+    """[(label, Program options)] in interleaving order."""
     cc, py = settings.min_time, f"{settings.min_time}s"
-    wanted = [
+    return [
         ("//python:py_bench", dict(min_time=py)),
         ("//cc:session_bench", dict(min_time=cc)),
         ("//cc:aot_bench", dict(min_time=cc)),
@@ -42,11 +46,32 @@ def programs(settings, runner_for, user_model=False):
         ("//python:peer_bench", dict(min_time=py, flags=(f"--pin_cpu={pinned_cpu(settings)}",),
                                      name_suffix=PINNED_SUFFIX)),
     ]
+
+
+def programs(settings, runner_for, user_model=False):
+    """(Programs in interleaving order, failures of the targets that could not be prepared).
+    runner_for(label) -> the command path that runs it, or None. A user's model has no hand
+    kernel (an LSTM/GRU kernel for model configs): not_applicable.py says so in the report."""
     ready, unprepared = [], []
-    for label, options in wanted:
+    for label, options in _wanted(settings, user_model):
         runner = runner_for(label)
         if runner is None:
             unprepared.append(failures.Failure(label, f"could not prepare {label} to run"))
         else:
             ready.append(Program(label=label, argv=(runner,), **options))
     return ready, unprepared
+
+
+def case_program(report_name, settings, user_model=False):
+    """(label, Program options, the program's case name) of a report name (peer/onnxruntime/iobinding_pinned/rnn
+    -> the pinned peer_bench, case peer/onnxruntime/iobinding/rnn); None if no program runs its group."""
+    label = GROUP_PROGRAMS.get(report_name.split("/", 1)[0])
+    if label is None:
+        return None
+    head, slash, last = report_name.rpartition("/")
+    pinned = slash and head.endswith(PINNED_SUFFIX)
+    case = f"{head[: -len(PINNED_SUFFIX)]}/{last}" if pinned else report_name
+    for wanted_label, options in _wanted(settings, user_model):
+        if wanted_label == label and (options.get("name_suffix") == PINNED_SUFFIX) == bool(pinned):
+            return label, options, case
+    return None

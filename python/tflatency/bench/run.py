@@ -81,14 +81,19 @@ def run_case(planned, settings, folder, env=None):
     # that cannot apply here (every row an "n/a: " error, e.g. an ISA this CPU lacks) has nothing to time.
     if not (program.per_call and exit.returncode == 0) or not_applicable(results):
         return []
-    return _run_per_call(planned, name, stem + PER_CALL_SUFFIX, flags, settings, env)
+    return _run_per_call(planned, name, stem + PER_CALL_SUFFIX, settings, env)
 
 
-def _run_per_call(planned, name, stem, flags, settings, env):
+def per_call_command(planned, out, count, run_under=()):
+    """The command line of a case's per-call run (also what tflatency.profile runs under a profiler)."""
+    return [*run_under, *planned.program.argv, _filter(planned.case), f"--per_call_out={out}",
+            f"--per_call_count={count}", *planned.program.flags, *planned.flags]
+
+
+def _run_per_call(planned, name, stem, settings, env):
     results, temporary, log = stem + ".json", stem + ".json.tmp", stem + ".log"
     try:
-        exit = _run_logged([*planned.program.argv, _filter(planned.case), f"--per_call_out={temporary}",
-                            f"--per_call_count={settings.per_call_count}", *flags],
+        exit = _run_logged(per_call_command(planned, temporary, settings.per_call_count),
                            log, settings, env)
         reason = failures.per_call_reason(exit, _nonempty(temporary), log, settings.time_limit)
         if reason:

@@ -17,6 +17,7 @@ import math
 import os
 
 from tflatency.report import naming
+from tflatency.report import profiles as profiles_lib
 
 CONTEXT_FILE = "context.json"
 FAILURES_FILE = "failures.json"
@@ -105,6 +106,7 @@ class Inputs:
     problems: list
     per_call: dict = dataclasses.field(default_factory=dict)  # path name -> PerCall
     not_applicable: list = dataclasses.field(default_factory=list)  # NotApplicable
+    profiles: object = None  # profiles.Profiles from <folder>/profiles/ (scripts/bench --profile), or None
 
 
 def one_line(text, limit=_MAX_REASON):
@@ -195,7 +197,7 @@ def load_folder(folder):
         per_call[loaded.name] = loaded
     return Inputs(folder=folder, context=context, benchmark_contexts=benchmark_contexts,
                   rows=rows, failures=failures, problems=problems, per_call=per_call,
-                  not_applicable=not_applicable)
+                  not_applicable=not_applicable, profiles=profiles_lib.load(folder, problems))
 
 
 def _load_context(folder, problems):

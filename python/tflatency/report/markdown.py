@@ -7,6 +7,7 @@ summary.json. Missing context fields read "unknown".
 
 from tflatency.report import decompose
 from tflatency.report import fmt
+from tflatency.report import profile_markdown
 from tflatency.report import stats
 from tflatency.report import summary as summary_lib
 
@@ -403,7 +404,9 @@ def render(summary):
     if _per_call_paths(summary):  # folders from before the per-call mode have none
         sections += [_tail_section(summary), _cold_start_section(summary)]
     sections += [s for s in [_precision_section(summary)] if s]
-    sections += [_targets_section(summary), _decomposition_section(summary), _order_section(summary),
+    sections += [_targets_section(summary), _decomposition_section(summary)]
+    sections += [s for s in [profile_markdown.section(summary)] if s]
+    sections += [_order_section(summary),
                  _noise_section(summary),
                  _context_section(summary), _problems_section(summary)]
     return "\n\n".join("\n".join(section).rstrip("\n") for section in sections) + "\n"

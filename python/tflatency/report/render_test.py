@@ -158,6 +158,46 @@ class UserModelMarkdownTest(absltest.TestCase):
         self.assertNotIn("Original figures", self.text)
 
 
+class ProfileMarkdownTest(absltest.TestCase):
+    """'Where the time goes, measured' from results_profiled (hand-made profiles/ beside results_full)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.summary = summary_lib.build(load.load_folder(os.path.join(TESTDATA, "results_profiled")))
+        cls.text = markdown.render(cls.summary)
+
+    def test_profile_section(self):
+        section = self.text[self.text.index("## Where the time goes, measured"):]
+        section = section[: section.index("\n## ", 5)]
+        self.assertIn("Events: perf: cpu-clock.", section)
+        header = next(line for line in section.splitlines() if line.startswith("| Path | Median us"))
+        self.assertLess(header.index("Python interpreter"), header.index("graph executor"))
+        self.assertTrue(header.rstrip(" |").endswith("unresolved | Flame graph"))
+        # default_threads: 400 of 1000 samples in the thread pool, of a 110 us median.
+        self.assertIn("| cpp_api/default_threads/rnn | 110 | 1000 | 13000 | 0 | 0 | 25 (27.5) | 40 (44.0) |", section)
+        self.assertIn("[svg](profiles/cpp_api__default_threads__rnn.svg)", section)
+        self.assertIn("- unresolved in cpp_api/default_threads/rnn: 3.0%: libtensorflow_framework.so.2 2.0%", section)
+        self.assertIn("- no profile of python/signature/rnn: py-spy could not attach: Permission Denied", section)
+        self.assertIn("| cpp_api/inline/rnn | 40 | 1 | 150 | 120 | 90.0 | 90.0 | 30.0 | 30.0 | MatMul 55.0 |", section)
+        self.assertIn("- thread pool: measured 44.0 us", section)
+        self.assertIn("1.16x, agree.", section)
+        self.assertIn("40% of the sampled CPU time is thread pool and synchronisation (~44.0 us)", section)
+        self.assertIn("\"at least 35% of the time is wasted in thread pool\" holds on this machine: 40%", section)
+
+    def test_summary_profile_objects(self):
+        by_name = {p["name"]: p for p in self.summary["paths"]}
+        profile = by_name["cpp_api/inline/rnn"]["profile"]
+        self.assertEqual(profile["status"], "ok")
+        self.assertAlmostEqual(sum(profile["shares"].values()), 1.0)
+        self.assertAlmostEqual(profile["unresolved_share"], 0.02)
+        self.assertTrue(profile["resolved_enough"])
+        self.assertEqual(by_name["python/signature/rnn"]["profile"]["status"], "unavailable")
+        self.assertIsNone(by_name["aot/znver5/rnn"]["profile"])
+        self.assertIsNone(full_summary()["profiles"])
+        self.assertNotIn("Where the time goes, measured", markdown.render(full_summary()))
+
+
 class PlotTest(absltest.TestCase):
 
     def test_tail_png(self):

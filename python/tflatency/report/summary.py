@@ -17,6 +17,7 @@ from tflatency.report import load
 from tflatency.report import naming
 from tflatency.report import originals
 from tflatency.report import precision
+from tflatency.report import profiles as profiles_lib
 from tflatency.report import stats
 from tflatency.report import targets
 
@@ -258,6 +259,9 @@ def build(inputs):
 
     context = dict(inputs.context)
     context["benchmark_contexts"] = inputs.benchmark_contexts
+    decomposition = decompose.decompose(fp32_paths, lower_bound_us, lower_bound_source, best_aot_main_name,
+                                        inputs.context.get("aot_target_cpu"), kind)
+    profiles = profiles_lib.apply(paths, inputs.profiles, decomposition, kind)
     return {
         "schema_version": SCHEMA_VERSION,
         "context": context,
@@ -267,8 +271,7 @@ def build(inputs):
         "main_kind": kind,
         "best_aot": best_aot_main_name,
         "paths": paths,
-        "decomposition": decompose.decompose(fp32_paths, lower_bound_us, lower_bound_source, best_aot_main_name,
-                                             inputs.context.get("aot_target_cpu"), kind),
+        "decomposition": decomposition,
         "order_check": decompose.order_check(fp32_paths, lower_bound_us, lower_bound_source, best_aot_main_name, kind),
         "targets": targets.check(paths, inputs.context.get("aot_target_cpu"), kind),
         "precision_table": [p["name"] for p in precision.table_rows(paths, kind)],
@@ -281,4 +284,5 @@ def build(inputs):
         "warnings": warnings + _context_warnings(inputs.context, inputs.benchmark_contexts)
                     + _quality_warnings(paths) + per_call_warnings,
         "problems": problems,
+        "profiles": profiles,
     }

@@ -14,13 +14,14 @@ TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", 
 
 PATH_FIELDS = {"name", "group", "kind", "status", "reason", "median_us", "min_us", "max_us", "p10_us",
                "p90_us", "cv", "repetitions", "ratio_to_bound", "ratio_to_aot", "original_us", "source_file",
-               "per_call", "precision", "fp32_twin", "max_abs_error", "ratio_to_own_bound", "speedup_over_fp32"}
+               "per_call", "precision", "fp32_twin", "max_abs_error", "ratio_to_own_bound", "speedup_over_fp32",
+               "profile"}
 PER_CALL_FIELDS = {"status", "reason", "count", "warmup", "p50_us", "p90_us", "p99_us", "p999_us", "max_us",
                    "p99_over_p50", "jitter", "timer_overhead_ns", "load_ms", "first_inference_us", "peak_rss_mb",
                    "rss_growth_mb", "possible_leak", "source_file"}
 TOP_FIELDS = {"schema_version", "context", "lower_bound_us", "lower_bound_source", "best_aot_rnn", "main_kind",
               "best_aot", "paths", "decomposition", "order_check", "targets", "originals", "warnings", "problems",
-              "precision_table", "reduced_precision_atol"}
+              "precision_table", "reduced_precision_atol", "profiles"}
 
 
 def rows(name, times_us, file_name="bench.json"):
