@@ -57,6 +57,17 @@ class PrecisionGateTest(absltest.TestCase):
         off[0, 0] += np.float32(1e-3)
         self.assertFalse(self.data.check(off, "int8").ok)
 
+    def test_reduced_precision_gate_scales_with_a_large_output(self):
+        big = golden_data(os.path.join(self.create_tempdir().full_path, "b"), self.want * 10)
+        atol = golden.REDUCED_PRECISION_ATOL * float(np.abs(self.want * 10).max())
+        self.assertAlmostEqual(big.tolerance(0, "int8")[0], atol, places=6)
+        off = self.want * 10
+        off[0, 2] += np.float32(atol * 0.9)
+        self.assertTrue(big.check(off, "int8").ok)
+        off[0, 2] += np.float32(atol * 0.2)
+        self.assertFalse(big.check(off, "int8").ok)
+        self.assertEqual(big.tolerance(0), (golden.ATOL, golden.RTOL))
+
     def test_unknown_precision(self):
         with self.assertRaisesRegex(ValueError, "unknown precision 'fp8'"):
             self.data.check(self.want, "fp8")
