@@ -124,7 +124,7 @@ class GateTest(absltest.TestCase):
     def test_hoisted_case_needs_the_hoisted_saved_model(self):
         names = [case.name for case in cases.cases_of(list(cases.ENGINE_MODULES), hoisted=False)]
         self.assertEqual([n for n in names if "hoisted" in n], [])
-        self.assertLen(names, len(ALL_CASES) - 5)
+        self.assertLen(names, len(ALL_CASES) - 4)
         without = dataclasses.replace(self.model, hoisted_saved_model_dir=None)
         for engine_name, variant in (("tflite", "one_thread_hoisted"), ("onnxruntime", "iobinding_hoisted")):
             engine = cases.load_engine(engine_name, without, self.create_tempdir().full_path)

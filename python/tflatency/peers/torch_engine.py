@@ -18,11 +18,12 @@ bias_hh zero. Everything runs on one intra-op thread under torch.inference_mode.
 
 Each variant also comes as <variant>_no_onednn: PyTorch's CPU LSTM goes through
 oneDNN's RNN primitive by default, which is slow at batch 1; with
-torch.backends.mkldnn off it takes ATen's own kernels. For eager and TorchScript
-the switch is read at every call, so those steps set it on every call (one
-assignment; the process may run other variants too). For compile and aoti it is
-read while compiling; Inductor's compile cache does not key on it, so each
-variant compiles into its own TORCHINDUCTOR_CACHE_DIR.
+torch.backends.mkldnn off it takes ATen's own kernels. The switch is read at
+every call by whatever runs aten::lstm (eager, TorchScript, a compiled graph
+that falls back to it), so every step sets it on every call (one assignment;
+one process may run several variants). For compile and aoti it is also read
+while compiling; Inductor's compile cache does not key on it, so each variant
+compiles into its own TORCHINDUCTOR_CACHE_DIR.
 """
 
 import os
@@ -97,16 +98,16 @@ class Loaded:
         return build_module(self._torch, self._model.config, self._model.weights)
 
     def _build(self, base, onednn):
-        """(callable x -> tensor, whether the oneDNN switch must be set at every call)."""
+        """A callable x -> output tensor (compiled now, for compile and aoti)."""
         torch = self._torch
         module = self._module()
         x = self._x
         if base == "eager":
-            return module, True
+            return module
         if base == "torchscript":
             with torch.inference_mode():
                 traced = torch.jit.trace(module, (x,), check_trace=False)
-            return torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval())), True
+            return torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval()))
         variant = base + ("" if onednn else NO_ONEDNN)
         os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(self._workdir, f"inductor_{variant}")
         if base == "compile":
@@ -115,7 +116,7 @@ class Loaded:
             compiled = torch.compile(module, fullgraph=True)
             with torch.inference_mode():
                 compiled(x)  # compiles now, as part of the load
-            return compiled, False
+            return compiled
         with warnings.catch_warnings():  # export's notes on nn.LSTM's internals and pytree APIs
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", FutureWarning)
@@ -123,7 +124,7 @@ class Loaded:
         path = torch._inductor.aoti_compile_and_package(  # pylint: disable=protected-access
             exported, package_path=os.path.join(self._workdir, f"{variant}.pt2"))
         self.context[f"{variant}_package_bytes"] = os.path.getsize(path)
-        return torch._inductor.aoti_load_package(path), False  # pylint: disable=protected-access
+        return torch._inductor.aoti_load_package(path)  # pylint: disable=protected-access
 
     def make_step(self, variant):
         if variant not in VARIANTS:
@@ -135,23 +136,17 @@ class Loaded:
         previous = torch.backends.mkldnn.enabled
         torch.backends.mkldnn.enabled = onednn
         try:
-            run, per_call_switch = self._build(base, onednn)
+            run = self._build(base, onednn)
         finally:
             torch.backends.mkldnn.enabled = previous
         self.context[f"{variant}_build_seconds"] = round(time.perf_counter() - start, 3)
         backends, x, inference_mode = torch.backends.mkldnn, self._x, torch.inference_mode
 
-        if per_call_switch:
-            def step():
-                backends.enabled = onednn
-                with inference_mode():
-                    return run(x).numpy()
-            return step
-
-        def compiled_step():
+        def step():
+            backends.enabled = onednn
             with inference_mode():
                 return run(x).numpy()
-        return compiled_step
+        return step
 
 
 def load(model, workdir):
