@@ -8,10 +8,13 @@
 // compiled at build time, called from C++. One case, checked against the golden
 // output before it is timed:
 //   peer/pytorch/aoti_cpp_no_onednn/rnn
-// Flags: --package=FILE (`bazel run //cc:aoti_bench` passes it); --per_call_out=FILE
+// Flags: --package=FILE (`bazel run //cc:aoti_bench` passes it; missing or unreadable:
+// one line, exit 2; a file the runtime cannot load: the case's error, exit 1); --per_call_out=FILE
 // [--per_call_count=N] times the case call by call instead (cc/harness/per_call.h).
 // Without a usable torch wheel the program is built without it and reports the case
 // as n/a with the reason (an error message starting "n/a: ").
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -148,6 +151,10 @@ int main(int argc, char** argv) {
 #ifndef TFLATENCY_AOTI_NA
   if (package.empty()) {
     std::fprintf(stderr, "aoti_bench: missing --package=FILE (`bazel run //cc:aoti_bench` passes it)\n");
+    return 2;
+  }
+  if (!std::ifstream(package, std::ios::binary).good()) {
+    std::fprintf(stderr, "aoti_bench: --package=%s: cannot read the file\n", package.c_str());
     return 2;
   }
   benchmark::AddCustomContext("torch_version", TFLATENCY_TORCH_VERSION);

@@ -15,7 +15,7 @@ from tflatency.report import decompose
 PINNED = "_pinned"
 # TensorFlow's own paths, by group, in the order users meet them.
 TENSORFLOW = (("python", "TensorFlow from Python"), ("cpp_api", "TensorFlow C++ API"),
-              ("aot", "XLA AOT (tfcompile) from C++"), ("python_compiled", "XLA AOT / hand kernel from Python"))
+              ("aot", "XLA AOT (tfcompile) from C++"), ("python_compiled", "compiled model from Python (python_compiled)"))
 
 
 def engine_of(path):
