@@ -24,6 +24,17 @@ or converted from the SavedModel) on the golden input, prepared once. Cases:
                                     onnxruntime.quantization.quantize_dynamic (int8 weights)
   tflite/interpreter/one_thread_int8/rnn  one thread on LiteRT's dynamic-range int8
                                     conversion (converter.optimizations = [Optimize.DEFAULT])
+  peer/pytorch/<variant>/rnn        torch.nn.LSTM/GRU on the exported weights, one thread:
+                                    eager, torchscript (trace, freeze, optimize_for_inference),
+                                    compile (torch.compile, allow_rnn), aoti (AOTInductor .pt2
+                                    from Python); each also <variant>_no_onednn
+                                    (torch.backends.mkldnn off). Compiling is part of the load.
+  peer/openvino/<variant>/rnn       openvino.convert_model of the SavedModel, f32 precision hint,
+                                    latency hint, infer() on preset tensors: one_thread,
+                                    two_threads, one_thread_hoisted
+  peer/iree/<variant>/rnn           tf2onnx -> iree-import-onnx -> iree-compile (llvm-cpu, host
+                                    CPU), local-sync driver, VmContext.invoke on prebuilt
+                                    arguments: local_sync, local_sync_hoisted
 
 The int8 cases are gated on the fp32 golden output by max |got - golden| <=
 tflatency.golden.REDUCED_PRECISION_ATOL; every case reports that maximum as its
@@ -34,7 +45,9 @@ the same JSON as the other benchmarks). Conversions happen at start-up; before i
 first timed iteration every case computes its output on the golden input and
 compares it with the golden output (tflatency.gated_bench, tflatency.golden_check).
 A case that fails, or whose engine cannot load the model, reports an error instead
-of a time.
+of a time; an engine that cannot be imported (not installed, a broken wheel) makes
+its cases n/a with the import error. Only the engines of the cases
+--benchmark_filter selects are imported and loaded (none for --benchmark_list_tests).
 
 --pin_cpu=N pins the process to CPU N before any engine starts a thread.
 --context_out=FILE writes engine versions, pinning, conversion times and each
@@ -59,6 +72,7 @@ quiet.set_quiet_env()
 
 import functools  # pylint: disable=g-import-not-at-top,wrong-import-position
 import math  # pylint: disable=g-import-not-at-top,wrong-import-position
+import re  # pylint: disable=g-import-not-at-top,wrong-import-position
 import tempfile  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
@@ -163,12 +177,33 @@ def _not_applicable_prefix(model):
     return "n/a: " if model.kind == "model" else ""
 
 
+def engines_to_load(engines, case_list, argv):
+    """The engines with a case this run times: none when it only lists cases, else those with a case
+    --benchmark_filter selects (all of them without a filter, or with a negative or invalid one)."""
+    for arg in argv[1:]:
+        if arg == "--benchmark_list_tests" or (arg.startswith("--benchmark_list_tests=") and
+                                               arg.split("=", 1)[1].lower() in ("true", "1", "yes")):
+            return []
+    text = per_call.benchmark_filter(argv)
+    if text in ("", "all") or text.startswith("-"):
+        return list(engines)
+    try:
+        pattern = re.compile(text)
+    except re.error:
+        return list(engines)  # google-benchmark reports the bad filter
+    selected = {case.engine for case in case_list
+                if pattern.search(case.name) or pattern.search(case.name + "/real_time")}
+    return [engine for engine in engines if engine in selected]
+
+
 def load_engines(model, engines, workdir):
     """(engine -> loaded engine, engine -> one-line reason it could not load the model)."""
     loaded, errors = {}, {}
     for engine in engines:
         try:
             loaded[engine] = cases.load_engine(engine, model, workdir)
+        except ImportError as e:
+            errors[engine] = f"n/a: {engine} cannot be imported: {type(e).__name__}: {_first_line(e)}"
         except Exception as e:  # pylint: disable=broad-except  (a converter's failure is a result)
             errors[engine] = (f"{_not_applicable_prefix(model)}{engine} could not load the model: "
                               f"{type(e).__name__}: {_first_line(e)}")
@@ -203,6 +238,8 @@ def _load(case, loaded, errors, model):
     """load() of `case`: its step on the engine main loaded (CaseError if it could not)."""
     if case.engine in errors:
         raise gated_bench.CaseError(errors[case.engine])
+    if case.engine not in loaded:
+        raise gated_bench.CaseError(f"{case.engine} was not loaded: --benchmark_filter did not select it")
     return build_step(loaded[case.engine], case, model)
 
 
@@ -250,14 +287,15 @@ def main(argv):
 
     from tflatency.peers import context as peer_context  # pylint: disable=g-import-not-at-top
     context = peer_context.base_context(model, pinned, engines)
+    case_list = cases.cases_of(engines, hoisted=bool(model.hoisted_saved_model_dir), kind=model.kind)
     with tempfile.TemporaryDirectory(prefix="peer_bench_") as workdir:
-        loaded, errors = load_engines(model, engines, workdir)
+        loaded, errors = load_engines(model, engines_to_load(engines, case_list, argv), workdir)
         for engine, engine_loaded in loaded.items():
             context["engines"][engine] = engine_loaded.context
         for engine, reason in errors.items():
             context["engine_errors"][engine] = reason
             print(f"{PROGRAM}: {reason}", file=sys.stderr)
-        for case in cases.cases_of(engines, hoisted=bool(model.hoisted_saved_model_dir), kind=model.kind):
+        for case in case_list:
             gated_bench.add_case(case.name, functools.partial(_load, case, loaded, errors, model),
                                  functools.partial(model.golden.check, precision=case.precision),
                                  model.golden.fma_count)

@@ -22,7 +22,8 @@ PROGRAMS = [
                                  "b/x/pc_crash/rnn": "per_call_crash", "b/x/pc_nofile/rnn": "per_call_no_file"}),
     testlib.program("//fake:bound", {"bound/fake_peak": "ok"}, per_call=False, min_time="0.01"),
     testlib.program("//fake:silent", {}),
-    testlib.program("//fake:peer", {"peer/jax/jit/rnn": "ok", "tflite/interpreter/one_thread/rnn": "ok"},
+    testlib.program("//python:peer_bench",  # the label that gets --engines (plan.case_flags)
+                    {"peer/jax/jit/rnn": "ok", "tflite/interpreter/one_thread/rnn": "ok"},
                     name_suffix="_pinned"),
 ]
 # Round robin: the first case of each program that listed cases, then the second, ...

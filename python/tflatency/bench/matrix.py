@@ -1,7 +1,7 @@
 """Which programs make up a run, in the order their cases are interleaved (plan.py).
 
-Every path of the investigation: the Python API, the C++ API, XLA AOT, the
-hardware's bounds (no per-call pass: they time kernels, not inferences), the
+Every path of the investigation: the Python API, the C++ API, XLA AOT (and
+PyTorch's AOTInductor, from C++), the hardware's bounds (no per-call pass: they time kernels, not inferences), the
 hand kernel, the AOT model from Python, and the engines users pick instead,
 unpinned and pinned to one CPU (on 2 cores a multi-threaded runtime can lose
 half its speed bouncing between them). C++ google-benchmark 1.7 takes
@@ -15,7 +15,7 @@ from tflatency.bench.programs import Program
 
 CONTEXT_TARGET = "//python:collect_context"
 # What one build makes: every benchmark program, then the context collector.
-TARGETS = ("//cc:aot_bench", "//cc:session_bench", "//cc:bound_bench", "//python:py_bench",
+TARGETS = ("//cc:aot_bench", "//cc:aoti_bench", "//cc:session_bench", "//cc:bound_bench", "//python:py_bench",
            "//python:compiled_bench", "//python:peer_bench", "//cc:hand_bench", CONTEXT_TARGET)
 PINNED_SUFFIX = "_pinned"
 
@@ -38,6 +38,8 @@ def _wanted(settings, user_model):
         ("//python:py_bench", dict(min_time=py)),
         ("//cc:session_bench", dict(min_time=cc)),
         ("//cc:aot_bench", dict(min_time=cc)),
+        # PyTorch's AOTInductor from C++ (n/a, with the reason, without torch or for a user's model).
+        ("//cc:aoti_bench", dict(min_time=cc)),
         # The model's size comes with its runner script (//model:model_shape_flags, --flagfile).
         ("//cc:bound_bench", dict(min_time=cc, per_call=False)),
         *([] if user_model else [("//cc:hand_bench", dict(min_time=cc))]),

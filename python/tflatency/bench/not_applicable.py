@@ -13,6 +13,7 @@ import json
 import os
 
 from tflatency.bench.matrix import PINNED_SUFFIX
+from tflatency.peers import cases as peer_cases
 
 FILE = "not_applicable.json"
 KIND = "model"  # the last segment of a user's model's case names
@@ -21,6 +22,10 @@ _RNN_ONLY = ("exists for model configs only (--model_config): it re-implements o
              "LSTM/GRU, and a user's model is only its SavedModel")
 _HOISTED = ("the hoisted graph is a rewrite of a configured RNN (each layer's input projection for all time "
             "steps in one matmul)")
+
+_PYTORCH = ("PyTorch has no converter from a SavedModel: its rows rebuild a configured LSTM/GRU as "
+            "torch.nn.LSTM/GRU from the exported weights")
+_PYTORCH_VARIANTS = tuple(case.variant for case in peer_cases.CASES if case.engine == "pytorch")
 
 
 def rows(info, aot_target_cpu):
@@ -47,7 +52,10 @@ def rows(info, aot_target_cpu):
         out += [(f"peer/jax/jit{suffix}/{KIND}", f"JAX {_RNN_ONLY}"),
                 (f"peer/numpy/plain{suffix}/{KIND}", f"NumPy {_RNN_ONLY}"),
                 (f"peer/onnxruntime/iobinding_hoisted{suffix}/{KIND}", _HOISTED),
-                (f"tflite/interpreter/one_thread_hoisted{suffix}/{KIND}", _HOISTED)]
+                (f"tflite/interpreter/one_thread_hoisted{suffix}/{KIND}", _HOISTED),
+                (f"peer/openvino/one_thread_hoisted{suffix}/{KIND}", _HOISTED),
+                (f"peer/iree/local_sync_hoisted{suffix}/{KIND}", _HOISTED)]
+        out += [(f"peer/pytorch/{variant}{suffix}/{KIND}", _PYTORCH) for variant in _PYTORCH_VARIANTS]
     xla = info.get("xla", {})
     if not xla.get("compiles"):
         reason = xla.get("reason") or "XLA cannot compile the model"

@@ -23,9 +23,14 @@ class RowsTest(absltest.TestCase):
         for name in ("python/eager/model", "hand/kernel/model", "aot/znver3_hoisted_tuned/model",
                      "peer/jax/jit/model", "peer/jax/jit_pinned/model", "peer/numpy/plain_pinned/model",
                      "tflite/interpreter/one_thread_hoisted_pinned/model", "bound/weight_stream_per_step",
-                     "hand/kernel_int8/model", "bound/weight_stream_bf16", "bound/weight_stream_int8"):
+                     "hand/kernel_int8/model", "bound/weight_stream_bf16", "bound/weight_stream_int8",
+                     "peer/pytorch/eager/model", "peer/pytorch/aoti_no_onednn_pinned/model",
+                     "peer/openvino/one_thread_hoisted/model", "peer/iree/local_sync_hoisted_pinned/model"):
             self.assertIn(name, rows)
         self.assertNotIn("aot/znver3/model", rows)
+        self.assertNotIn("peer/openvino/one_thread/model", rows)  # converts any SavedModel
+        self.assertNotIn("peer/iree/local_sync/model", rows)
+        self.assertStartsWith(rows["peer/pytorch/compile/model"], "PyTorch has no converter from a SavedModel")
         self.assertNotIn("bound/fma_peak", rows)
         self.assertTrue(all(reason and "\n" not in reason for reason in rows.values()))
 

@@ -21,8 +21,14 @@ class PlannedCase:
     flags: tuple = ()
 
 
-def case_flags(case):
-    """peer_bench loads only the engine a case needs: peer/<engine>/... and tflite/... get --engines."""
+PEER_BENCH = "//python:peer_bench"
+
+
+def case_flags(program, case):
+    """peer_bench loads only the engine a case needs: its peer/<engine>/... and tflite/... cases get
+    --engines (other programs' peer/ cases, e.g. //cc:aoti_bench's, take no such flag)."""
+    if program.label != PEER_BENCH:
+        return ()
     group, _, rest = case.partition("/")
     if group == "peer":
         return (f"--engines={rest.split('/', 1)[0]}",)
@@ -35,7 +41,7 @@ def plan(listed, only=None):
     """listed: [(Program, [case, ...]), ...] in program order; only: a compiled
     pattern a case name must contain a match of (re.search), or None.
     Returns the PlannedCases in run order."""
-    queues = [[PlannedCase(program, case, case_flags(case)) for case in cases
+    queues = [[PlannedCase(program, case, case_flags(program, case)) for case in cases
                if only is None or only.search(case)]
               for program, cases in listed]
     order = []

@@ -46,9 +46,14 @@ class PlanTest(absltest.TestCase):
                          [("", "p1"), ("_pinned", "p1"), ("", "p2"), ("_pinned", "p2")])
 
     def test_engine_flag_per_case(self):
-        planned = plan.plan([(A, ["peer/onnxruntime/iobinding/rnn", "tflite/interpreter/one_thread/rnn",
-                                  "aot/haswell/rnn"])])
+        peers = Program(label=plan.PEER_BENCH, argv=("p",), min_time="0.5s")
+        planned = plan.plan([(peers, ["peer/onnxruntime/iobinding/rnn", "tflite/interpreter/one_thread/rnn",
+                                      "aot/haswell/rnn"])])
         self.assertEqual([p.flags for p in planned], [("--engines=onnxruntime",), ("--engines=tflite",), ()])
+
+    def test_no_engine_flag_for_other_programs_peer_cases(self):
+        planned = plan.plan([(A, ["peer/pytorch/aoti_cpp_no_onednn/rnn"])])
+        self.assertEqual(planned[0].flags, ())
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ One small module per engine, each with the same interface (see cases.py):
   jax_engine          the model in jax.numpy under jax.jit
   onnxruntime_engine  tf2onnx conversion of the SavedModel, run by ONNX Runtime
   tflite_engine       TFLiteConverter conversion, run by ai_edge_litert's Interpreter
+  torch_engine        torch.nn.LSTM/GRU on the weights: eager, TorchScript, torch.compile, AOTInductor
+  openvino_engine     openvino.convert_model of the SavedModel, run by OpenVINO's CPU plugin (f32)
+  iree_engine         tf2onnx + iree-import-onnx + iree-compile (llvm-cpu), run by IREE's local-sync driver
 
 and the bits they share:
 
@@ -13,6 +16,7 @@ and the bits they share:
   pinning       --pin_cpu: pin every thread of the process to one CPU
   model         the golden vectors, config and exported weights every engine runs on
   savedmodel    TensorFlow import and SavedModel load, for the converting engines
+  tf2onnx_convert  the SavedModel as ONNX, for ONNX Runtime and IREE
   cases         the benchmark case names and which engine and variant each one is
   context       engine versions, pinning and conversion times for the report
 """

@@ -1,7 +1,7 @@
 """The cases of //python:peer_bench: names as they appear in every report, and their engines.
 
 Every engine module (numpy_engine, jax_engine, onnxruntime_engine,
-tflite_engine) has ENGINE, VARIANTS and load(model, workdir) -> an object with
+tflite_engine, torch_engine, openvino_engine, iree_engine) has ENGINE, VARIANTS and load(model, workdir) -> an object with
 `context` (a dict for the report) and make_step(variant) -> step(), one
 inference on the golden input that returns the output as a new NumPy array.
 Engines are imported only when selected (importlib), so an unselected one
@@ -17,6 +17,9 @@ ENGINE_MODULES = collections.OrderedDict([
     ("jax", "tflatency.peers.jax_engine"),
     ("numpy", "tflatency.peers.numpy_engine"),
     ("tflite", "tflatency.peers.tflite_engine"),
+    ("pytorch", "tflatency.peers.torch_engine"),
+    ("openvino", "tflatency.peers.openvino_engine"),
+    ("iree", "tflatency.peers.iree_engine"),
 ])
 
 # precision: of the weights the engine computes with (tflatency.golden.PRECISIONS); the golden
@@ -24,7 +27,7 @@ ENGINE_MODULES = collections.OrderedDict([
 Case = collections.namedtuple("Case", "name engine variant precision", defaults=("fp32",))
 
 # Variants that convert --hoisted_saved_model_dir (listed only when it is given).
-HOISTED_VARIANTS = ("iobinding_hoisted", "one_thread_hoisted")
+HOISTED_VARIANTS = ("iobinding_hoisted", "one_thread_hoisted", "local_sync_hoisted")
 
 # Every case, in registration (and run) order; {kind} is the model's: rnn, or model for a user's.
 CASES = (
@@ -39,11 +42,19 @@ CASES = (
     Case("tflite/interpreter/default/{kind}", "tflite", "default"),
     Case("tflite/interpreter/one_thread_hoisted/{kind}", "tflite", "one_thread_hoisted"),
     Case("tflite/interpreter/one_thread_int8/{kind}", "tflite", "one_thread_int8", "int8"),
+    *(Case(f"peer/pytorch/{variant}/{{kind}}", "pytorch", variant)
+      for variant in ("eager", "eager_no_onednn", "torchscript", "torchscript_no_onednn",
+                      "compile", "compile_no_onednn", "aoti", "aoti_no_onednn")),
+    Case("peer/openvino/one_thread/{kind}", "openvino", "one_thread"),
+    Case("peer/openvino/two_threads/{kind}", "openvino", "two_threads"),
+    Case("peer/openvino/one_thread_hoisted/{kind}", "openvino", "one_thread_hoisted"),
+    Case("peer/iree/local_sync/{kind}", "iree", "local_sync"),
+    Case("peer/iree/local_sync_hoisted/{kind}", "iree", "local_sync_hoisted"),
 )
 
 # Engines that convert the SavedModel (and so need TensorFlow and --saved_model_dir): they take
 # any model. The others re-implement the configured RNN, so a user's model has none of their cases.
-CONVERTING_ENGINES = ("onnxruntime", "tflite")
+CONVERTING_ENGINES = ("onnxruntime", "tflite", "openvino", "iree")
 
 
 class EngineError(ValueError):

@@ -26,12 +26,11 @@ come in the order of the function's flattened outputs, sorted by name.
 """
 
 import os
-import time
 
 import numpy as np
 
 from tflatency.peers import quiet
-from tflatency.peers import savedmodel
+from tflatency.peers import tf2onnx_convert
 
 ENGINE = "onnxruntime"
 VARIANTS = ("default", "one_thread", "iobinding", "iobinding_hoisted", "iobinding_int8")
@@ -42,11 +41,9 @@ class Loaded:
 
     def __init__(self, model, workdir):
         self._model = model
+        tf2onnx, onnx = tf2onnx_convert.import_tf2onnx()
         with quiet.filtered_stderr():
-            import tf2onnx  # pylint: disable=g-import-not-at-top
-            import onnx  # pylint: disable=g-import-not-at-top
             import onnxruntime as ort  # pylint: disable=g-import-not-at-top
-        quiet.set_quiet_env()  # tf2onnx resets its loggers on import
         self._ort = ort
         ort.set_default_logger_severity(3)  # errors only
         self.context = {
@@ -66,25 +63,8 @@ class Loaded:
 
     def _convert(self, saved_model_dir, path, suffix, flag="saved_model_dir"):
         """Converts one SavedModel's serving signature to `path`; records opset, size and time."""
-        import tf2onnx  # pylint: disable=g-import-not-at-top  (imported quietly in __init__)
-        signature = savedmodel.load(saved_model_dir, flag)
-        tf = savedmodel.import_tensorflow()
-        function, names = signature.function, signature.input_names
-
-        @tf.function
-        def serve(*args):
-            return function(**dict(zip(names, args)))
-
-        start = time.perf_counter()
-        with quiet.filtered_stderr():
-            model_proto, _ = tf2onnx.convert.from_function(
-                serve, input_signature=[tf.TensorSpec(spec.shape, spec.dtype, name=name)
-                                        for name, spec in signature.input_specs.items()],
-                output_path=path)
-        opsets = {o.domain or "ai.onnx": o.version for o in model_proto.opset_import}
-        self.context["onnx_opset" + suffix] = opsets.get("ai.onnx")
-        self.context["onnx_nodes" + suffix] = len(model_proto.graph.node)
-        self.context["conversion_seconds" + suffix] = round(time.perf_counter() - start, 3)
+        for key, value in tf2onnx_convert.convert(saved_model_dir, path, flag).items():
+            self.context[key + suffix] = value
         return path
 
     def int8_path(self):

@@ -51,7 +51,7 @@ def load(path, flag="saved_model_dir"):
         return _LOADED[path]
     where = f"--{flag}={path}"
     if not path:
-        raise InputError(f"--{flag} is required for the onnxruntime and tflite engines")
+        raise InputError(f"--{flag} is required for the engines that convert it (onnxruntime, tflite, openvino, iree)")
     if not os.path.isdir(path):
         raise InputError(f"{where}: no such directory")
     tf = import_tensorflow()

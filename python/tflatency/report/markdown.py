@@ -1,11 +1,12 @@
 """Renders report.md from summary.json's dict: tables, tail latency, cold start and memory,
-decomposition, order, noise, context.
+engine comparison, targets, decomposition, order, noise, context.
 
 Pure function of the summary, so a report can be re-rendered from a stored
 summary.json. Missing context fields read "unknown".
 """
 
 from tflatency.report import decompose
+from tflatency.report import engines as engines_lib
 from tflatency.report import fmt
 from tflatency.report import profile_markdown
 from tflatency.report import stats
@@ -210,6 +211,35 @@ def _decomposition_section(summary):
     return lines
 
 
+def _engines_section(summary):
+    kind = _main_kind(summary)
+    rows = engines_lib.compare(summary["paths"], kind)
+    if not any(not row["tensorflow"] for row in rows):
+        return []
+    fastest_tf = rows[0]["fastest_tensorflow"]
+    lines = ["## Engines", "",
+             f"Each engine's fastest ok variant ({_KIND_TITLES.get(kind, kind)}), unpinned and pinned to one CPU; "
+             f"x TF = its median / the fastest ok TensorFlow path "
+             f"({fastest_tf['name'] + ' ' + fmt.us(fastest_tf['median_us']) + ' us' if fastest_tf else 'none'}).",
+             "", "| Engine | Fastest variant | Median us | p10-p90 us | x TF | Fastest pinned | Median us | "
+             "p10-p90 us | x TF | Variants |", "|---|---|--:|--:|--:|---|--:|--:|--:|--:|"]
+    for row in rows:
+        cells = [row["title"]]
+        for path, ratio in ((row["best"], row["ratio"]), (row["best_pinned"], row["ratio_pinned"])):
+            if path is None:
+                cells += ["-", "", "", ""]
+            else:
+                cells += [path["name"], fmt.us(path["median_us"]), _span(path["p10_us"], path["p90_us"]),
+                          fmt.ratio(ratio) if ratio is not None else "-"]
+        if row["not_ok"] is not None:
+            bad = row["not_ok"]
+            status = "n/a" if bad["status"] == summary_lib.NOT_APPLICABLE else "**FAILED**"
+            cells[1:5] = [f"{status}: {bad['reason'] or ''}", "", "", ""]
+        cells.append(row["variants"])
+        lines.append(_table_row(cells))
+    return lines
+
+
 def _targets_section(summary):
     block = summary.get("targets") or {"items": [], "notes": []}
     lines = ["## Targets", "", "Each compares two paths of this run, on their medians; the spread is the same "
@@ -404,6 +434,7 @@ def render(summary):
     if _per_call_paths(summary):  # folders from before the per-call mode have none
         sections += [_tail_section(summary), _cold_start_section(summary)]
     sections += [s for s in [_precision_section(summary)] if s]
+    sections += [s for s in [_engines_section(summary)] if s]
     sections += [_targets_section(summary), _decomposition_section(summary)]
     sections += [s for s in [profile_markdown.section(summary)] if s]
     sections += [_order_section(summary),

@@ -46,7 +46,7 @@ class MarkdownTest(absltest.TestCase):
     def test_sections_in_order(self):
         headings = [line for line in self.lines if line.startswith("## ")]
         self.assertEqual([h.split(" (")[0] for h in headings], [
-            "## Latency per inference", "## Targets", "## Where the time goes", "## Expected order", "## Noise",
+            "## Latency per inference", "## Engines", "## Targets", "## Where the time goes", "## Expected order", "## Noise",
             "## Context", "## Problems"])
 
     def test_targets_table_has_a_row_per_target(self):

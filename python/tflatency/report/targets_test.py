@@ -94,6 +94,14 @@ class TargetsTest(absltest.TestCase):
         self.assertEqual(items["compiled_best_vs_peer"]["formula"],
                          "tflite/interpreter/one_thread/rnn / python_compiled/hand/rnn")
 
+    def test_best_other_engine_is_any_engine_from_python_not_one_from_cpp(self):
+        paths = FULL + [path("peer/pytorch/aoti_no_onednn_pinned/rnn", 17.0), path("peer/iree/local_sync/rnn", 17.5),
+                        path("peer/pytorch/aoti_cpp_no_onednn/rnn", 5.0)]
+        items = by_key(targets.check(paths, "znver5"))
+        self.assertEqual(items["compiled_aot_vs_peer"]["formula"],
+                         "peer/pytorch/aoti_no_onednn_pinned/rnn / python_compiled/aot/rnn")
+        self.assertAlmostEqual(items["compiled_aot_vs_peer"]["value"], 17.0 / 19.0)
+
     def test_ablation_is_not_the_hand_kernel_and_its_saving_is_noted(self):
         paths = [p for p in FULL if p["name"] not in ("hand/avx512/rnn", "hand/avx2/rnn")]
         result = targets.check(paths, "znver5")
