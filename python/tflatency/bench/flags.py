@@ -23,6 +23,7 @@ import sys
 from absl import flags as absl_flags
 
 from tflatency.bench import errors
+from tflatency.bench import interpreter
 from tflatency.bench import plan
 from tflatency.bench.errors import UsageError
 
@@ -63,6 +64,9 @@ absl_flags.DEFINE_multi_string("atol", [], "Golden tolerance: VALUE for every fl
 absl_flags.DEFINE_multi_string("rtol", [], "Golden relative tolerance, as --atol (default 0.0001).", flag_values=FLAGS)
 absl_flags.DEFINE_string("fma_count", None, "The model's multiply-accumulates per inference, instead of counting "
                          "them in XLA's HLO.", flag_values=FLAGS)
+absl_flags.DEFINE_string("ab", None, "A/B run: a second Python interpreter (side B) holding another TensorFlow build; "
+                         "every case runs for A (this interpreter) and B back to back, then a comparison report "
+                         "with a drift control.", flag_values=FLAGS)
 absl_flags.DEFINE_string("only", None, "Run only the cases whose name (e.g. aot/haswell/rnn) contains a match of "
                          "this regular expression.", flag_values=FLAGS)
 
@@ -86,6 +90,7 @@ class Settings:
     pin_cpu: object          # int, or None
     only: object             # the --only pattern, or None
     user_model: object = None  # tflatency.prepare.prepare.Options for --saved_model / --keras, else None
+    ab: object = None          # --ab: interpreter.check's dict of side B's interpreter, else None
 
 
 def usage():
@@ -95,7 +100,8 @@ def usage():
             "       scripts/bench --sweep[=configs/sweep.json] [the same flags but --model_config]\n"
             "       scripts/bench --saved_model=DIR | --keras=FILE.keras [--signature=KEY] [--input=NAME:D0,D1,...[:DTYPE]]\n"
             "                     [--golden_input=FILE.npz] [--atol=[OUTPUT:]V] [--rtol=[OUTPUT:]V] [--fma_count=N]\n"
-            "                     [the same flags but --model_config and --sweep]\n\n"
+            "                     [the same flags but --model_config and --sweep]\n"
+            "       scripts/bench --ab=PYTHON_B [the same flags but --sweep]\n\n"
             + FLAGS.module_help(__name__))
 
 
@@ -146,6 +152,12 @@ def parse(argv, root):
     if f.sweep is not None and f.model_config is not None:
         raise UsageError("--sweep and --model_config exclude each other")
     user_model = _user_model(f)
+    ab = None
+    if f.ab is not None:
+        if f.sweep is not None:
+            raise UsageError("--ab and --sweep exclude each other")
+        # Not resolved: a venv's bin/python3 is a link to the base interpreter, outside the venv.
+        ab = interpreter.check(os.path.abspath(f.ab) if f.ab else "")
     per_call_count = int(f.per_call_count) if f.per_call_count else (
         QUICK_PER_CALL_COUNT if f.quick else DEFAULT_PER_CALL_COUNT)
     return Settings(
@@ -161,6 +173,7 @@ def parse(argv, root):
         pin_cpu=int(f.pin_cpu) if f.pin_cpu else None,
         only=f.only or None,
         user_model=user_model,
+        ab=ab,
     )
 
 

@@ -146,6 +146,33 @@ class ErrorsTest(parameterized.TestCase):
         self.assertEqual(errors.exit_status(errors.RunFailed("x")), 1)
 
 
+class AbTest(absltest.TestCase):
+    """--ab: side B's interpreter is checked while the flags are (interpreter_test has every problem)."""
+
+    def test_missing_interpreter_is_a_usage_error_naming_it(self):
+        missing = os.path.join(self.create_tempdir().full_path, "nope", "python3")
+        with self.assertRaises(UsageError) as caught:
+            parse(f"--ab={missing}")
+        self.assertEqual(str(caught.exception), f"--ab={missing}: no such interpreter")
+        with self.assertRaises(UsageError) as caught:
+            parse("--ab=")
+        self.assertEqual(str(caught.exception), "--ab=: no such interpreter")
+
+    def test_ab_excludes_sweep(self):
+        with self.assertRaisesRegex(UsageError, "^--ab and --sweep exclude each other$"):
+            parse("--sweep", "--ab=/usr/bin/python3")
+
+    def test_status_2_before_anything_runs(self):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(flags.main(["bench", "--quick", "--ab=/no/such/python3"]), 2)
+        self.assertEqual(err.getvalue(),
+                         f"bench: --ab=/no/such/python3: no such interpreter {errors.USAGE_HINT}\n")
+
+    def test_no_ab_by_default(self):
+        self.assertIsNone(parse().ab)
+
+
 class CheckOnlyTest(absltest.TestCase):
     """`python -m tflatency.bench.flags`: what scripts/bench runs before setup."""
 
