@@ -6,7 +6,9 @@ several times). The model is a config (--model_config, default
 configs/rnn_547k.json), a sweep of configs (--sweep), or a user's model
 (--saved_model=DIR or --keras=FILE.keras, with --signature, --input,
 --golden_input, --atol, --rtol, --fma_count; tflatency.prepare checks those
-against the model before anything is built). Values are checked as text, in the
+against the model before anything is built). --ab=PYTHON makes it an A/B run
+against a second interpreter (ab_run.py), checked here by interpreter.py so a
+bad one is reported before anything runs. Values are checked as text, in the
 order below, so each message quotes what the user typed; main.py prints it as
 `bench: <message> (see the header of scripts/bench for usage)` with exit
 status 2. `python -m tflatency.bench.flags [flags]` checks them alone (what
