@@ -13,8 +13,8 @@ order below, so each message quotes what the user typed; main.py prints it as
 `bench: <message> (see the header of scripts/bench for usage)` with exit
 status 2. `python -m tflatency.bench.flags [flags]` checks them alone (what
 scripts/bench does before scripts/setup, so a typo is reported at once). Relative paths are taken from the working directory (scripts/bench
-runs in the project's root). --quick sets --repetitions=3 and --min_time=0.05
-whatever they were, and --per_call_count to 1000 unless given.
+runs in the project's root). --quick sets --repetitions=3 (5 with --ab, so the
+U test can flag a change) and --min_time=0.05 whatever they were, and --per_call_count to 1000 unless given.
 """
 
 import dataclasses
@@ -32,6 +32,8 @@ from tflatency.bench.errors import UsageError
 DEFAULT_MODEL_CONFIG = "configs/rnn_547k.json"  # relative to the project's root
 DEFAULT_SWEEP = "configs/sweep.json"
 QUICK_REPETITIONS, QUICK_MIN_TIME = 3, "0.05"
+# 3 + 3 repetitions can never pass the U test (smallest p 0.1); 5 + 5 can (0.008).
+QUICK_AB_REPETITIONS = 5
 DEFAULT_PER_CALL_COUNT, QUICK_PER_CALL_COUNT = 5000, 1000
 
 FLAGS = absl_flags.FlagValues()  # bench's own: no clash with the flags of the modules it imports
@@ -168,7 +170,7 @@ def parse(argv, root):
         sweep=_absolute(f.sweep),
         results_dir=results_dir,
         quick=f.quick,
-        repetitions=QUICK_REPETITIONS if f.quick else int(f.repetitions),
+        repetitions=(QUICK_AB_REPETITIONS if ab else QUICK_REPETITIONS) if f.quick else int(f.repetitions),
         min_time=QUICK_MIN_TIME if f.quick else f.min_time,
         path_timeout=int(f.path_timeout),
         per_call_count=per_call_count,

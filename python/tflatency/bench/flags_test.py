@@ -3,6 +3,7 @@
 import contextlib
 import io
 import os
+from unittest import mock
 
 from absl.testing import absltest
 from absl.testing import parameterized
@@ -171,6 +172,13 @@ class AbTest(absltest.TestCase):
 
     def test_no_ab_by_default(self):
         self.assertIsNone(parse().ab)
+
+    def test_quick_ab_takes_enough_repetitions_for_the_u_test(self):
+        import sys  # pylint: disable=g-import-not-at-top
+        with mock.patch.object(flags.interpreter, "check", return_value={"python": sys.executable}):
+            s = parse("--quick", f"--ab={sys.executable}")
+        self.assertEqual((s.repetitions, s.min_time), (flags.QUICK_AB_REPETITIONS, "0.05"))
+        self.assertEqual(s.ab, {"python": sys.executable})
 
 
 class CheckOnlyTest(absltest.TestCase):
