@@ -57,7 +57,11 @@ def write_pairing(path, sides, pairs):
 
 def write_comparison(path, folder_a, folder_b):
     """compare.md and compare.json of the two sides into `path`; returns the comparison."""
-    result = compare.compare(load.load_folder(folder_a), load.load_folder(folder_b), interleaved=True)
+    try:
+        inputs = load.load_folder(folder_a), load.load_folder(folder_b)
+    except load.FolderError as e:  # a side where nothing ran: its report says why
+        raise RunFailed(f"cannot compare the two sides: {e}") from None
+    result = compare.compare(*inputs, interleaved=True)
     output.write_text(os.path.join(path, COMPARE_MD), compare.render(result))
     output.write_text(os.path.join(path, COMPARE_JSON), json.dumps(result, indent=2, allow_nan=False) + "\n")
     return result

@@ -255,7 +255,7 @@ def _describe(side):
     if c.get("tf_git_version"):
         tf = f"{tf} ({c['tf_git_version']})"
     return (f"`{side['folder']}`: host {markdown._known(c.get('host'))}, {markdown._known(c.get('cpu_model'))}, "
-            f"TF {tf}, commit {markdown._known(c.get('git_commit'))}, lower bound "
+            f"TF {tf}, Python `{markdown._known(c.get('python'))}`, commit {markdown._known(c.get('git_commit'))}, lower bound "
             f"{fmt.us(side['lower_bound_us'])} us")
 
 
