@@ -88,7 +88,7 @@ def _run_steps(steps, sides, settings):
 
 
 def verdict_lines(result):
-    """A few lines for the terminal: the drift band and every path flagged slower or faster."""
+    """A few lines for the terminal: the drift band and every TensorFlow path flagged slower or faster."""
     band = result["drift_control"]["band"]
     lines = [f"bench: A/B: {result['counts']['slower']} slower, {result['counts']['faster']} faster, "
              f"{result['counts']['within drift']} within drift, {result['counts']['same']} same"]
@@ -98,7 +98,7 @@ def verdict_lines(result):
     else:
         lines.append("bench: no drift control (no path without TensorFlow ran on both sides)")
     lines += [f"  {p['name']:<44} B/A {p['ratio']:.3f}  {p['verdict']}" for p in result["paths"]
-              if p["verdict"] in ("slower", "faster")]
+              if p["verdict"] in ("slower", "faster") and not p["control"]]
     return lines
 
 
