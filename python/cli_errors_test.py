@@ -45,6 +45,10 @@ class ScriptErrorsTest(parameterized.TestCase):
         ("input_without_a_model", ["--input=x:1,4"], r"^bench: --input applies to your own model: give "
                                                       r"--saved_model=DIR or --keras=FILE too"),
         ("not_a_saved_model", ["--saved_model=/tmp"], r"^bench: --saved_model=/tmp: not a SavedModel \(no saved_model.pb in it\)"),
+        ("missing_ab_interpreter", ["--quick", "--ab=/nonexistent/bin/python3"],
+         r"^bench: --ab=/nonexistent/bin/python3: no such interpreter"),
+        ("ab_interpreter_without_tensorflow", ["--ab=/bin/sh"],
+         r"^bench: --ab=/bin/sh: (not a Python interpreter|cannot import tensorflow)"),
     )
     def test_bench_rejects(self, args, message):
         status, lines = run(["scripts/bench", *args])

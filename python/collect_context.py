@@ -82,6 +82,12 @@ def _package_version(name):
         return None
 
 
+# Versions recorded in context.json: TensorFlow's wheels, and the engines whose sameness on two
+# sides makes their paths a drift control of a comparison (tflatency/report/control.py).
+PACKAGES = ("tensorflow-cpu", "tensorflow", "tf-nightly", "tf-nightly-cpu", "numpy", "jax", "jaxlib",
+            "onnxruntime", "ai-edge-litert", "tf2onnx", "google-benchmark")
+
+
 # What the report shows of a user's prepared model (its model_info.json's fields).
 _USER_MODEL_FIELDS = ("source", "inputs", "outputs", "fma_source", "fma_reason", "weight_source", "xla",
                       "golden_input", "batch_defaulted")
@@ -113,10 +119,11 @@ def collect(model):
         "caches": _cache_sizes(),
         "kernel": platform.release(),
         "python_version": platform.python_version(),
+        "python": sys.executable,
         "tf_version": tf.__version__,
         "tf_git_version": tf.version.GIT_VERSION,
         "tf_location": os.path.dirname(tf.__file__),
-        "packages": {name: _package_version(name) for name in ("tensorflow-cpu", "tensorflow", "numpy", "google-benchmark")},
+        "packages": {name: _package_version(name) for name in PACKAGES},
         "compiler": _compiler_version(),
         "bazel_version": _BAZEL_VERSION.value,
         "aot_target_cpu": _AOT_TARGET_CPU.value,

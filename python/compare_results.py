@@ -8,7 +8,11 @@ p-value of a two-sided Mann-Whitney U test over the per-repetition times (as
 google-benchmark's tools/compare.py does). A path is "slower"/"faster" when
 p < alpha and |change| > the threshold, else "same" ("too few repetitions"
 below 3 per side). Paths in one folder only are "added"/"removed"; FAILED ones
-are listed as such. Both folders are read afresh from their raw benchmark JSON
+are listed as such. When both folders hold paths that do not depend on
+TensorFlow (tflatency/report/control.py), they are the drift control: a flagged
+TensorFlow path whose B/A lies inside the controls' B/A band is "within drift";
+the report names the control paths and their B/A, and says plainly when the two
+runs started far apart. Both folders are read afresh from their raw benchmark JSON
 (their summary.json is not used).
 
   --fail_on_regression=P   threshold in percent ("5%" or "5"; default 5%), and

@@ -21,12 +21,15 @@ from absl.testing import absltest
 
 import compare_results
 from tflatency.report import compare
+from tflatency.report import control
 from tflatency.report import load
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTDATA = os.path.join(HERE, "testdata")
 BASELINE = os.path.join(TESTDATA, "results_baseline")
 REGRESSED = os.path.join(TESTDATA, "results_regressed")
+DRIFT_A = os.path.join(TESTDATA, "results_drift_a")
+DRIFT_B = os.path.join(TESTDATA, "results_drift_b")
 COMPARE_SCRIPT = os.path.join(os.path.dirname(HERE), "scripts", "compare")
 
 
@@ -126,14 +129,15 @@ class CompareFixturesTest(absltest.TestCase):
         failed = {name: p["failed_in"] for name, p in self.paths.items() if p["verdict"] == "FAILED"}
         self.assertEqual(failed, expected_failed)
         self.assertIsNone(self.paths["cpp_api/inline/rnn"]["ratio"])
-        self.assertEqual(self.result["counts"], {"slower": 1, "faster": 1, "same": 14, "too few repetitions": 1,
-                                                 "added": 1, "removed": 1, "n/a": 0, "FAILED": 4})
+        self.assertEqual(self.result["counts"], {"slower": 1, "faster": 1, "within drift": 0, "same": 14,
+                                                 "too few repetitions": 1, "added": 1, "removed": 1, "n/a": 0,
+                                                 "FAILED": 4})
 
     def test_markdown_lists_every_kind_of_row(self):
         text = compare.render(self.result)
         self.assertIn("| python/signature/rnn | 252 | 302 | 1.20 | +19.9% |", text)
         for expected in ("**slower** |", "**faster** |", "| added |", "| removed |", "| FAILED in B |",
-                         "| FAILED in A |", "| FAILED in A and B |", "| too few repetitions |",
+                         "| FAILED in A |", "| FAILED in A and B |", "| control (too few repetitions) |",
                          "- cpp_api/inline/rnn in B: golden check FAILED", "| tf_version | 2.21.0 | 2.22.0-dev20261120 | **differs** |",
                          "| host | vm | vm |  |"):
             self.assertIn(expected, text)
@@ -150,6 +154,95 @@ class CompareFixturesTest(absltest.TestCase):
 
     def test_result_is_strict_json(self):
         json.dumps(self.result, allow_nan=False)
+
+
+class DriftControlTest(absltest.TestCase):
+    """results_drift_a/b: the TF-independent paths drift +8..+9% between two runs 40 minutes apart."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.result, cls.paths = compared(DRIFT_A, DRIFT_B)
+
+    def test_the_control_paths_follow_one_rule(self):
+        self.assertEqual(self.result["drift_control"]["controls"],
+                         ["hand/avx2/rnn", "peer/numpy/rnn", "bound/weight_stream"])
+        self.assertIn("numpy 2.4.6", self.paths["peer/numpy/rnn"]["control"])
+        self.assertIsNone(self.paths["peer/jax/jit/rnn"]["control"])  # jax 0.8.1 against 0.8.2
+        for name in ("python/signature/rnn", "aot/znver3/rnn", "cpp_api/inline/rnn"):
+            self.assertIsNone(self.paths[name]["control"], name)
+
+    def test_control_reason_rule(self):
+        same = {"packages": {"numpy": "2.4.6", "jax": "0.8.1", "jaxlib": "0.8.1"}}
+        other = {"packages": {"numpy": "2.3.0", "jax": "0.8.1", "jaxlib": "0.8.1"}}
+        self.assertIsNotNone(control.control_reason("bound/fma_peak_2cores", {}, {}))
+        self.assertIsNotNone(control.control_reason("hand/avx512_full_step0/rnn", {}, {}))
+        self.assertIsNotNone(control.control_reason("python_compiled/hand_2threads/rnn", {}, {}))
+        self.assertIsNone(control.control_reason("python_compiled/aot_hoisted_tuned/rnn", same, same))
+        self.assertIsNotNone(control.control_reason("peer/jax/jit_pinned/rnn", same, same))
+        self.assertIsNone(control.control_reason("peer/numpy/rnn", same, other))
+        self.assertIsNone(control.control_reason("peer/numpy/rnn", {}, {}))  # versions unknown: not a control
+        self.assertIsNone(control.control_reason("peer/onnxruntime/io_binding/rnn", same, same))  # tf2onnx's graph
+        self.assertIsNone(control.control_reason("tflite/interpreter/rnn", same, same))  # TF's converter
+
+    def test_tf_path_inside_the_drift_band_is_within_drift(self):
+        low, high = self.result["drift_control"]["band"]
+        self.assertLess(low, 1.08)
+        self.assertGreater(high, 1.10)
+        path = self.paths["python/signature/rnn"]
+        self.assertAlmostEqual(path["ratio"], 1.10, delta=0.005)
+        self.assertLess(path["p_value"], 0.05)  # the U test alone would call it slower
+        self.assertEqual(path["verdict"], "within drift")
+        self.assertEqual(path["beyond_drift"], 0.0)
+        self.assertEqual(self.paths["hand/avx2/rnn"]["verdict"], "slower")  # the control itself drifted
+
+    def test_tf_path_beyond_the_band_is_slower(self):
+        path = self.paths["aot/znver3/rnn"]
+        self.assertEqual(path["verdict"], "slower")
+        self.assertGreater(path["beyond_drift"], 0.2)
+        self.assertEqual(self.paths["cpp_api/inline/rnn"]["verdict"], "same")
+        self.assertEqual(self.paths["peer/jax/jit/rnn"]["verdict"], "slower")
+        # The controls measure the machine: never a regression while the band is in use.
+        self.assertEqual(self.result["regressions"], ["aot/znver3/rnn", "peer/jax/jit/rnn"])
+        self.assertEqual(self.result["counts"]["within drift"], 1)
+
+    def test_a_drop_inside_a_negative_band_is_within_drift(self):
+        self.assertEqual(control.verdict_against(0.92, -0.08, (0.90, 0.95)), "within drift")
+        self.assertEqual(control.verdict_against(0.80, -0.20, (0.90, 0.95)), "faster")
+        self.assertEqual(control.verdict_against(1.06, 0.06, (1.07, 1.11)), "within drift")  # less than the drift
+        self.assertAlmostEqual(control.beyond(1.32, (1.0, 1.1)), 0.2)
+
+    def test_no_controls_no_band(self):
+        self.assertIsNone(control.band([(None, None)]))
+        self.assertEqual(control.band([(0.98, 1.02), (1.0, 1.05)]), (0.99, 1.035))
+
+    def test_one_noisy_control_does_not_widen_the_band(self):
+        # A two-thread kernel on a shared machine swung 0.01-1.01 in a real run.
+        self.assertEqual(control.band([(0.97, 1.03), (0.98, 1.04), (0.01, 1.6)]), (0.97, 1.04))
+
+    def test_far_apart_runs_are_said_plainly(self):
+        apart = self.result["time_apart"]
+        self.assertEqual((apart["seconds"], apart["far_apart"]), (2400.0, True))
+        text = compare.render(self.result)
+        self.assertIn("**The two runs were taken far apart: B started 40 min after A**", text)
+        self.assertIn("## Drift control", text)
+        self.assertIn("| hand/avx2/rnn | 9.00 | 9.81 | 1.09 |", text)
+        self.assertIn("| python/signature/rnn | 250 | 275 | 1.10 | +10.0% |", text)
+        self.assertIn("| within drift |", text)
+        close = compare.time_apart({"started_utc": "2026-12-02T09:00:00Z"}, {"started_utc": "2026-12-02T09:03:00Z"})
+        self.assertEqual((close["seconds"], close["far_apart"]), (180.0, False))
+        self.assertIsNone(compare.time_apart({}, {"started_utc": "2026-12-02T09:03:00Z"})["seconds"])
+
+    def test_interleaved_runs_say_so(self):
+        result = compare.compare(load.load_folder(DRIFT_A), load.load_folder(DRIFT_B), interleaved=True)
+        self.assertIn("A and B ran interleaved in one run", compare.render(result))
+        self.assertNotIn("far apart", compare.render(result))
+
+    def test_the_command_line_gains_the_control(self):
+        status, out, _ = run(DRIFT_A, DRIFT_B, "--fail_on_regression=5%")
+        self.assertEqual(status, 1)
+        self.assertIn("## Drift control", out)
+        self.assertIn("within drift", out)
 
 
 class CompareCommandLineTest(absltest.TestCase):
@@ -218,7 +311,7 @@ class CompareCommandLineTest(absltest.TestCase):
             self.assertEqual(f.read(), out)
         with open(os.path.join(out_dir, "compare.json"), encoding="utf-8") as f:
             data = json.load(f)
-        self.assertEqual(data["schema_version"], 1)
+        self.assertEqual(data["schema_version"], 2)
         self.assertEqual((data["a"]["folder"], data["b"]["folder"]), (BASELINE, REGRESSED))
         self.assertEqual(data["regressions"], ["python/signature/rnn"])
         self.assertFalse(data["fail_on_regression"])

@@ -30,7 +30,8 @@ def case_settings(settings):
                                 time_limit=settings.path_timeout, run_under=run_under)
 
 
-def _list_all(programs, folder):
+def list_all(programs, folder):
+    """[(Program, its cases)] of the programs that listed any; the others recorded as failures of `folder`."""
     listed = []
     for program in programs:
         cases, failure = programs_lib.list_cases(program)
@@ -51,7 +52,7 @@ def run(folder, programs, settings, merge_argv, env=None):
     then `merge_argv` + [folder]. Raises UsageError if --only matches no case (the folder
     is removed), RunFailed if the merge fails, Interrupted on Ctrl-C / SIGTERM."""
     with folder.keeping_partial_results():
-        listed = _list_all(programs, folder)
+        listed = list_all(programs, folder)
         planned = plan_lib.plan(listed, plan_lib.compile_only(settings.only))
         if not planned and settings.only:
             folder.discard()

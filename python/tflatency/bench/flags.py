@@ -6,13 +6,15 @@ several times). The model is a config (--model_config, default
 configs/rnn_547k.json), a sweep of configs (--sweep), or a user's model
 (--saved_model=DIR or --keras=FILE.keras, with --signature, --input,
 --golden_input, --atol, --rtol, --fma_count; tflatency.prepare checks those
-against the model before anything is built). Values are checked as text, in the
+against the model before anything is built). --ab=PYTHON makes it an A/B run
+against a second interpreter (ab_run.py), checked here by interpreter.py so a
+bad one is reported before anything runs. Values are checked as text, in the
 order below, so each message quotes what the user typed; main.py prints it as
 `bench: <message> (see the header of scripts/bench for usage)` with exit
 status 2. `python -m tflatency.bench.flags [flags]` checks them alone (what
 scripts/bench does before scripts/setup, so a typo is reported at once). Relative paths are taken from the working directory (scripts/bench
-runs in the project's root). --quick sets --repetitions=3 and --min_time=0.05
-whatever they were, and --per_call_count to 1000 unless given.
+runs in the project's root). --quick sets --repetitions=3 (5 with --ab, so the
+U test can flag a change) and --min_time=0.05 whatever they were, and --per_call_count to 1000 unless given.
 """
 
 import dataclasses
@@ -23,12 +25,15 @@ import sys
 from absl import flags as absl_flags
 
 from tflatency.bench import errors
+from tflatency.bench import interpreter
 from tflatency.bench import plan
 from tflatency.bench.errors import UsageError
 
 DEFAULT_MODEL_CONFIG = "configs/rnn_547k.json"  # relative to the project's root
 DEFAULT_SWEEP = "configs/sweep.json"
 QUICK_REPETITIONS, QUICK_MIN_TIME = 3, "0.05"
+# 3 + 3 repetitions can never pass the U test (smallest p 0.1); 5 + 5 can (0.008).
+QUICK_AB_REPETITIONS = 5
 DEFAULT_PER_CALL_COUNT, QUICK_PER_CALL_COUNT = 5000, 1000
 
 FLAGS = absl_flags.FlagValues()  # bench's own: no clash with the flags of the modules it imports
@@ -66,6 +71,9 @@ absl_flags.DEFINE_string("fma_count", None, "The model's multiply-accumulates pe
 absl_flags.DEFINE_boolean("profile", False, "After the timing passes, run each main path once more in a fresh process "
                           "under a sampling profiler (perf, py-spy): 'Where the time goes, measured' in the report.",
                           flag_values=FLAGS)
+absl_flags.DEFINE_string("ab", None, "A/B run: a second Python interpreter (side B) holding another TensorFlow build; "
+                         "every case runs for A (this interpreter) and B back to back, then a comparison report "
+                         "with a drift control.", flag_values=FLAGS)
 absl_flags.DEFINE_string("only", None, "Run only the cases whose name (e.g. aot/haswell/rnn) contains a match of "
                          "this regular expression.", flag_values=FLAGS)
 
@@ -90,6 +98,7 @@ class Settings:
     only: object             # the --only pattern, or None
     user_model: object = None  # tflatency.prepare.prepare.Options for --saved_model / --keras, else None
     profile: bool = False    # --profile: the main paths once more under a profiler (tflatency.profile)
+    ab: object = None          # --ab: interpreter.check's dict of side B's interpreter, else None
 
 
 def usage():
@@ -99,7 +108,8 @@ def usage():
             "       scripts/bench --sweep[=configs/sweep.json] [the same flags but --model_config]\n"
             "       scripts/bench --saved_model=DIR | --keras=FILE.keras [--signature=KEY] [--input=NAME:D0,D1,...[:DTYPE]]\n"
             "                     [--golden_input=FILE.npz] [--atol=[OUTPUT:]V] [--rtol=[OUTPUT:]V] [--fma_count=N]\n"
-            "                     [the same flags but --model_config and --sweep]\n\n"
+            "                     [the same flags but --model_config and --sweep]\n"
+            "       scripts/bench --ab=PYTHON_B [the same flags but --sweep]\n\n"
             + FLAGS.module_help(__name__))
 
 
@@ -150,6 +160,12 @@ def parse(argv, root):
     if f.sweep is not None and f.model_config is not None:
         raise UsageError("--sweep and --model_config exclude each other")
     user_model = _user_model(f)
+    ab = None
+    if f.ab is not None:
+        if f.sweep is not None:
+            raise UsageError("--ab and --sweep exclude each other")
+        # Not resolved: a venv's bin/python3 is a link to the base interpreter, outside the venv.
+        ab = interpreter.check(os.path.abspath(f.ab) if f.ab else "")
     per_call_count = int(f.per_call_count) if f.per_call_count else (
         QUICK_PER_CALL_COUNT if f.quick else DEFAULT_PER_CALL_COUNT)
     return Settings(
@@ -158,7 +174,7 @@ def parse(argv, root):
         sweep=_absolute(f.sweep),
         results_dir=results_dir,
         quick=f.quick,
-        repetitions=QUICK_REPETITIONS if f.quick else int(f.repetitions),
+        repetitions=(QUICK_AB_REPETITIONS if ab else QUICK_REPETITIONS) if f.quick else int(f.repetitions),
         min_time=QUICK_MIN_TIME if f.quick else f.min_time,
         path_timeout=int(f.path_timeout),
         per_call_count=per_call_count,
@@ -166,6 +182,7 @@ def parse(argv, root):
         only=f.only or None,
         user_model=user_model,
         profile=f.profile,
+        ab=ab,
     )
 
 

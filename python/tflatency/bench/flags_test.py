@@ -3,6 +3,7 @@
 import contextlib
 import io
 import os
+from unittest import mock
 
 from absl.testing import absltest
 from absl.testing import parameterized
@@ -144,6 +145,40 @@ class ErrorsTest(parameterized.TestCase):
                          "bench: unknown flag '--bogus' (see the header of scripts/bench for usage)")
         self.assertEqual(errors.exit_status(UsageError("x")), 2)
         self.assertEqual(errors.exit_status(errors.RunFailed("x")), 1)
+
+
+class AbTest(absltest.TestCase):
+    """--ab: side B's interpreter is checked while the flags are (interpreter_test has every problem)."""
+
+    def test_missing_interpreter_is_a_usage_error_naming_it(self):
+        missing = os.path.join(self.create_tempdir().full_path, "nope", "python3")
+        with self.assertRaises(UsageError) as caught:
+            parse(f"--ab={missing}")
+        self.assertEqual(str(caught.exception), f"--ab={missing}: no such interpreter")
+        with self.assertRaises(UsageError) as caught:
+            parse("--ab=")
+        self.assertEqual(str(caught.exception), "--ab=: no such interpreter")
+
+    def test_ab_excludes_sweep(self):
+        with self.assertRaisesRegex(UsageError, "^--ab and --sweep exclude each other$"):
+            parse("--sweep", "--ab=/usr/bin/python3")
+
+    def test_status_2_before_anything_runs(self):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(flags.main(["bench", "--quick", "--ab=/no/such/python3"]), 2)
+        self.assertEqual(err.getvalue(),
+                         f"bench: --ab=/no/such/python3: no such interpreter {errors.USAGE_HINT}\n")
+
+    def test_no_ab_by_default(self):
+        self.assertIsNone(parse().ab)
+
+    def test_quick_ab_takes_enough_repetitions_for_the_u_test(self):
+        import sys  # pylint: disable=g-import-not-at-top
+        with mock.patch.object(flags.interpreter, "check", return_value={"python": sys.executable}):
+            s = parse("--quick", f"--ab={sys.executable}")
+        self.assertEqual((s.repetitions, s.min_time), (flags.QUICK_AB_REPETITIONS, "0.05"))
+        self.assertEqual(s.ab, {"python": sys.executable})
 
 
 class CheckOnlyTest(absltest.TestCase):

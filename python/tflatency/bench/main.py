@@ -12,6 +12,7 @@ folder that keeps the partial results, marked INCOMPLETE).
 import os
 import sys
 
+from tflatency.bench import ab_run
 from tflatency.bench import errors
 from tflatency.bench import flags
 from tflatency.bench import interrupt
@@ -47,7 +48,12 @@ def bench(argv, root=ROOT):
         print(flags.usage())
         return 0
     settings = flags.parse(argv, root)
-    folder = sweep.run(settings, root) if settings.sweep else model_run.run(settings, root)
+    if settings.sweep:
+        folder = sweep.run(settings, root)
+    elif settings.ab:
+        folder = ab_run.run(settings, root)
+    else:
+        folder = model_run.run(settings, root)
     print(folder, flush=True)
     return 0
 

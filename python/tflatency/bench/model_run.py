@@ -51,7 +51,7 @@ def prepared_model(options):
     return prepared
 
 
-def _environment(settings):
+def environment(settings):
     """(environment for Bazel and the programs, the user's prepared model or None, the config or None)."""
     env = dict(os.environ)
     env.pop(PREPARED_MODEL_ENV, None)
@@ -65,27 +65,41 @@ def _environment(settings):
     return env, None, config
 
 
+def prepare_side(settings, folder, scripts, env, prepared, startup=()):
+    """Turns each label into a runner script in `scripts`, writes `folder`'s context.json (and
+    not_applicable.json for a user's model); returns the programs. startup: Bazel's startup options."""
+    runner_for = functools.lru_cache(maxsize=None)(lambda label: bazel.runner_script(label, scripts, env, startup))
+    collector = runner_for(matrix.CONTEXT_TARGET)
+    model_flag = (f"--model_info={prepared.prefix}_info.json" if prepared else
+                  f"--model_config={settings.model_config}")
+    target_cpu = bazel.host_target_cpu(env, startup)
+    if not (collector and context.collect(collector, model_flag, os.path.join(folder.path, context.CONTEXT_FILE),
+                                          settings.pin_cpu, env, target_cpu)):
+        raise RunFailed("could not collect the machine context")
+    if prepared:
+        only = plan.compile_only(settings.only)
+        entries = not_applicable.rows(prepared.info, target_cpu)
+        not_applicable.write(folder.path, [(n, r) for n, r in entries if only is None or only.search(n)])
+    programs, unprepared = matrix.programs(settings, runner_for, user_model=prepared is not None)
+    folder.record(unprepared)
+    return programs
+
+
+def build(env, startup=(), side=""):
+    """Builds every target of a run; RunFailed naming the command to see why."""
+    print(f"bench: building{side} {' '.join(matrix.TARGETS)}", flush=True)
+    if not bazel.build(matrix.TARGETS, env, startup):
+        command = " ".join(["bazel", *startup, "build", *matrix.TARGETS])
+        raise RunFailed(f"build failed; run '{command}' to see why")
+
+
 def run(settings, root):
     """Runs the whole matrix for the settings' model; returns the results folder."""
-    env, prepared, _ = _environment(settings)
-    print(f"bench: building {' '.join(matrix.TARGETS)}", flush=True)
-    if not bazel.build(matrix.TARGETS, env):
-        raise RunFailed(f"build failed; run 'bazel build {' '.join(matrix.TARGETS)}' to see why")
+    env, prepared, _ = environment(settings)
+    build(env)
     folder = results.ResultsFolder.create(settings.results_dir, root)
     with tempfile.TemporaryDirectory(prefix="tflatency-runners.") as scripts, folder.keeping_partial_results():
-        runner_for = functools.lru_cache(maxsize=None)(lambda label: bazel.runner_script(label, scripts, env))
-        collector = runner_for(matrix.CONTEXT_TARGET)
-        model_flag = (f"--model_info={prepared.prefix}_info.json" if prepared else
-                      f"--model_config={settings.model_config}")
-        if not (collector and context.collect(collector, model_flag, os.path.join(folder.path, context.CONTEXT_FILE),
-                                              settings.pin_cpu, env)):
-            raise RunFailed("could not collect the machine context")
-        if prepared:
-            only = plan.compile_only(settings.only)
-            entries = not_applicable.rows(prepared.info, bazel.host_target_cpu(env))
-            not_applicable.write(folder.path, [(n, r) for n, r in entries if only is None or only.search(n)])
-        programs, unprepared = matrix.programs(settings, runner_for, user_model=prepared is not None)
-        folder.record(unprepared)
+        programs = prepare_side(settings, folder, scripts, env, prepared)
         execution.run(folder, programs, settings, merge_argv=[os.path.join(root, "scripts", "merge")], env=env)
     print(f"bench: report: {os.path.join(folder.path, 'report.md')}", flush=True)
     return folder.path

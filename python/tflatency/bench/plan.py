@@ -53,3 +53,57 @@ def plan(listed, only=None):
 def compile_only(pattern):
     """--only's pattern compiled, or None for no pattern; re.error if it is not a valid expression."""
     return re.compile(pattern) if pattern else None
+
+
+SIDES = ("A", "B")
+
+
+@dataclasses.dataclass(frozen=True)
+class AbStep:
+    """One case of one side of an A/B run (`scripts/bench --ab`): side "A" or "B", and its PlannedCase."""
+    side: str
+    planned: PlannedCase
+
+
+def _program_key(program):
+    return (program.label, program.name_suffix)
+
+
+def ab_plan(listed_a, listed_b, only=None):
+    """The interleaved order of an A/B run: (AbSteps in run order, pairs).
+
+    listed_a, listed_b: each side's plan() input; programs pair up by label and name
+    suffix, cases by name. The round-robin is plan()'s over the union of both sides'
+    cases; each case runs for A and B back to back, A first when its round plus its
+    program's position is even, B first otherwise, so the order alternates from round
+    to round for every program and from program to program within a round. A case only
+    one side lists runs alone. pairs: [(case, report name suffix, sides in run order)]."""
+    by_side = {"A": {}, "B": {}}
+    keys = []
+    for side, listed in (("A", listed_a), ("B", listed_b)):
+        for program, cases in listed:
+            key = _program_key(program)
+            if key not in keys:
+                keys.append(key)
+            by_side[side][key] = (program, [c for c in cases if only is None or only.search(c)])
+    steps, pairs = [], []
+    queues = []
+    for key in keys:
+        cases = []
+        for side in SIDES:
+            cases += [c for c in by_side[side].get(key, (None, []))[1] if c not in cases]
+        queues.append(cases)
+    for rank in range(max((len(q) for q in queues), default=0)):
+        for position, (key, cases) in enumerate(zip(keys, queues)):
+            if rank >= len(cases):
+                continue
+            case = cases[rank]
+            order = SIDES if (rank + position) % 2 == 0 else SIDES[::-1]
+            ran = []
+            for side in order:
+                program, side_cases = by_side[side].get(key, (None, []))
+                if case in side_cases:
+                    steps.append(AbStep(side, PlannedCase(program, case, case_flags(case))))
+                    ran.append(side)
+            pairs.append((case, key[1], tuple(ran)))
+    return steps, pairs

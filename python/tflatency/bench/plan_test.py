@@ -56,5 +56,56 @@ class PlanTest(absltest.TestCase):
         self.assertEqual(planned[0].flags, ())
 
 
+
+def _steps(steps):
+    return [(s.side, s.planned.program.label, s.planned.case) for s in steps]
+
+
+class AbPlanTest(absltest.TestCase):
+
+    def test_every_case_runs_for_a_and_b_back_to_back(self):
+        steps, pairs = plan.ab_plan([(A, ["a1", "a2"]), (B, ["b1", "b2"])], [(A, ["a1", "a2"]), (B, ["b1", "b2"])])
+        self.assertEqual(_steps(steps), [
+            ("A", "a", "a1"), ("B", "a", "a1"), ("B", "b", "b1"), ("A", "b", "b1"),   # round 0
+            ("B", "a", "a2"), ("A", "a", "a2"), ("A", "b", "b2"), ("B", "b", "b2")])  # round 1: the other way
+        self.assertEqual(pairs, [("a1", "", ("A", "B")), ("b1", "", ("B", "A")), ("a2", "", ("B", "A")),
+                                 ("b2", "", ("A", "B"))])
+
+    def test_the_order_alternates_for_every_program(self):
+        cases = [f"c{i}" for i in range(6)]
+        steps, _ = plan.ab_plan([(A, cases), (B, cases), (C, cases)], [(A, cases), (B, cases), (C, cases)])
+        for label in ("a", "b", "c"):
+            firsts = [s.side for s in steps if s.planned.program.label == label][::2]
+            self.assertEqual(firsts.count("A"), 3, label)
+            self.assertTrue(all(x != y for x, y in zip(firsts, firsts[1:])), (label, firsts))
+        # Each side's own runs keep plan()'s round-robin order.
+        for side in plan.SIDES:
+            self.assertEqual([(s.planned.program.label, s.planned.case) for s in steps if s.side == side],
+                             _order(plan.plan([(A, cases), (B, cases), (C, cases)])))
+
+    def test_sides_pair_programs_by_label_and_suffix_not_by_object(self):
+        b_side = Program(label="a", argv=("other-runner",), min_time="0.5")
+        pinned_a = Program(label="a", argv=("a",), min_time="0.5", name_suffix="_pinned")
+        pinned_b = Program(label="a", argv=("other-runner",), min_time="0.5", name_suffix="_pinned")
+        steps, pairs = plan.ab_plan([(A, ["x"]), (pinned_a, ["x"])], [(b_side, ["x"]), (pinned_b, ["x"])])
+        self.assertEqual([(s.side, s.planned.program.argv) for s in steps],
+                         [("A", ("a",)), ("B", ("other-runner",)), ("B", ("other-runner",)), ("A", ("a",))])
+        self.assertEqual([p[1] for p in pairs], ["", "_pinned"])
+
+    def test_a_case_one_side_lacks_runs_alone(self):
+        steps, pairs = plan.ab_plan([(A, ["x", "only_a"])], [(A, ["x", "only_b"])])
+        self.assertEqual(_steps(steps), [("A", "a", "x"), ("B", "a", "x"), ("A", "a", "only_a"),
+                                         ("B", "a", "only_b")])
+        self.assertEqual(pairs[1:], [("only_a", "", ("A",)), ("only_b", "", ("B",))])
+        steps, _ = plan.ab_plan([(A, ["x"])], [])  # B's program listed nothing
+        self.assertEqual(_steps(steps), [("A", "a", "x")])
+
+    def test_only_and_engine_flags_apply_to_both_sides(self):
+        steps, _ = plan.ab_plan([(A, ["peer/numpy/rnn", "aot/x/rnn"])], [(A, ["peer/numpy/rnn", "aot/x/rnn"])],
+                                plan.compile_only("^peer/"))
+        self.assertEqual([(s.side, s.planned.case, s.planned.flags) for s in steps],
+                         [("A", "peer/numpy/rnn", ("--engines=numpy",)), ("B", "peer/numpy/rnn", ("--engines=numpy",))])
+
+
 if __name__ == "__main__":
     absltest.main()
