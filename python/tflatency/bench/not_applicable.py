@@ -36,6 +36,9 @@ def rows(info, aot_target_cpu):
                                  "model has no Python code here, its signature and tf.function rows time it"),
         (f"hand/kernel/{KIND}", f"the hand-written kernel {_RNN_ONLY}"),
         (f"python_compiled/hand/{KIND}", f"the hand-written kernel {_RNN_ONLY}"),
+        (f"python_compiled/hand_2threads/{KIND}", f"the hand-written kernel {_RNN_ONLY}"),
+        (f"python_compiled/hand_bf16/{KIND}", f"the hand-written kernel (bf16 weights) {_RNN_ONLY}"),
+        (f"python_compiled/hand_int8/{KIND}", f"the hand-written kernel (int8 weights) {_RNN_ONLY}"),
         (f"hand/kernel_bf16/{KIND}", f"the hand-written kernel (bf16 weights) {_RNN_ONLY}"),
         (f"hand/kernel_int8/{KIND}", f"the hand-written kernel (int8 weights) {_RNN_ONLY}"),
         (f"aot/{cpu}_hoisted/{KIND}", _HOISTED),
@@ -56,11 +59,16 @@ def rows(info, aot_target_cpu):
                 (f"peer/openvino/one_thread_hoisted{suffix}/{KIND}", _HOISTED),
                 (f"peer/iree/local_sync_hoisted{suffix}/{KIND}", _HOISTED)]
         out += [(f"peer/pytorch/{variant}{suffix}/{KIND}", _PYTORCH) for variant in _PYTORCH_VARIANTS]
+    several_outputs = len(info.get("outputs") or ()) > 1
+    if several_outputs:
+        out.append((f"python_compiled/aot_out/{KIND}", "out= fills one preallocated array; a model with several "
+                                                       "outputs returns them by name (python_compiled/aot)"))
     xla = info.get("xla", {})
     if not xla.get("compiles"):
         reason = xla.get("reason") or "XLA cannot compile the model"
         for name in (f"aot/{cpu}/{KIND}", f"aot/{cpu}_tuned/{KIND}", f"aot/haswell/{KIND}",
-                     f"aot/generic/{KIND}", f"python/xla_jit/{KIND}", f"python_compiled/aot/{KIND}"):
+                     f"aot/generic/{KIND}", f"python/xla_jit/{KIND}", f"python_compiled/aot/{KIND}") + (
+                         () if several_outputs else (f"python_compiled/aot_out/{KIND}",)):
             out.append((name, reason))
     if info.get("fma_count") is None:
         out.append(("bound/fma_peak", "the model's FMA count is unknown: " + (info.get("fma_reason") or

@@ -40,6 +40,13 @@ class RowsTest(absltest.TestCase):
                      "python/xla_jit/model", "python_compiled/aot/model"):
             self.assertEqual(rows[name], "XLA cannot compile op SegmentSum (no XLA CPU kernel)")
         self.assertRegex(rows["bound/fma_peak"], r"^the model's FMA count is unknown: .*SegmentSum.*--fma_count")
+        self.assertEqual(rows["python_compiled/aot_out/model"], rows["aot/znver3/model"])
+
+    def test_out_argument_needs_a_single_output(self):
+        two = dict(COMPILES, outputs=[{"name": "pooled"}, {"name": "scores"}])
+        self.assertStartsWith(names(two)["python_compiled/aot_out/model"], "out= fills one preallocated array")
+        self.assertNotIn("python_compiled/aot_out/model", names(dict(COMPILES, outputs=[{"name": "y"}])))
+        self.assertIn("python_compiled/hand_int8/model", names(COMPILES))
 
     def test_every_name_is_a_path_of_kind_model_or_a_bound(self):
         for name in names(NO_XLA):
