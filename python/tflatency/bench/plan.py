@@ -103,7 +103,7 @@ def ab_plan(listed_a, listed_b, only=None):
             for side in order:
                 program, side_cases = by_side[side].get(key, (None, []))
                 if case in side_cases:
-                    steps.append(AbStep(side, PlannedCase(program, case, case_flags(case))))
+                    steps.append(AbStep(side, PlannedCase(program, case, case_flags(program, case))))
                     ran.append(side)
             pairs.append((case, key[1], tuple(ran)))
     return steps, pairs

@@ -101,8 +101,9 @@ class AbPlanTest(absltest.TestCase):
         self.assertEqual(_steps(steps), [("A", "a", "x")])
 
     def test_only_and_engine_flags_apply_to_both_sides(self):
-        steps, _ = plan.ab_plan([(A, ["peer/numpy/rnn", "aot/x/rnn"])], [(A, ["peer/numpy/rnn", "aot/x/rnn"])],
-                                plan.compile_only("^peer/"))
+        peer_bench = _program(plan.PEER_BENCH)  # the program whose peer cases get --engines
+        steps, _ = plan.ab_plan([(peer_bench, ["peer/numpy/rnn", "aot/x/rnn"])],
+                                [(peer_bench, ["peer/numpy/rnn", "aot/x/rnn"])], plan.compile_only("^peer/"))
         self.assertEqual([(s.side, s.planned.case, s.planned.flags) for s in steps],
                          [("A", "peer/numpy/rnn", ("--engines=numpy",)), ("B", "peer/numpy/rnn", ("--engines=numpy",))])
 

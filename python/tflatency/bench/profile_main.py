@@ -114,7 +114,8 @@ def profile(argv):
         runner = bazel.runner_script(label, scripts, env)
         if runner is None:
             raise RunFailed(f"could not prepare {label} to run")
-        planned = plan.PlannedCase(Program(label=label, argv=(runner,), **options), case, plan.case_flags(case))
+        program = Program(label=label, argv=(runner,), **options)
+        planned = plan.PlannedCase(program, case, plan.case_flags(program, case))
         stem = os.path.join(folder, names.file_stem(case, planned.program.name_suffix))
         print(f"profile: {case_name}: {CALIBRATION_CALLS} calls, each timed (golden check, median)", flush=True)
         with open(stem + ".percall.log", "wb") as log:

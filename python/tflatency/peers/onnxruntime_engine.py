@@ -26,6 +26,7 @@ come in the order of the function's flattened outputs, sorted by name.
 """
 
 import os
+import time
 
 import numpy as np
 
