@@ -4,8 +4,8 @@
 // cores: hand/<isa>_<n>threads/rnn; and the widest ISA on one core computing
 // step 0's recurrent product on the zero initial state as TensorFlow's runtime does
 // (the others skip it): hand/<isa>_full_step0/rnn; and reduced-precision weights on one
-// core, hand/avx2_bf16/rnn and hand/avx2_int8/rnn (fp32 accumulation; a row that says
-// n/a with the reason where the CPU lacks AVX2). Each case is gated on the model's golden
+// core, hand/<avx512|avx2>_<bf16|int8>/rnn (fp32 accumulation; a row that says
+// n/a with the reason where the CPU lacks that ISA). Each case is gated on the model's golden
 // output before it is timed (bf16/int8: max |got - golden| <= the info.json's
 // reduced_precision_atol), and reports that max |got - golden| as max_abs_error. Flags: all standard --benchmark_* flags, plus
 //   --model_prefix=PATH  path prefix of an exported model (".../model/model") or
@@ -38,8 +38,9 @@ namespace {
 
 bool g_golden_failed = false;
 
-// Reduced-precision cases: the ISA whose kernel they run, and the precisions.
-constexpr Isa kReducedPrecisionIsa = Isa::kAvx2;
+// Reduced-precision cases: the ISAs whose kernels they run (each a row on every CPU,
+// n/a where it lacks the ISA), and the precisions.
+constexpr Isa kReducedPrecisionIsas[] = {Isa::kAvx512, Isa::kAvx2};
 constexpr WeightPrecision kReducedPrecisions[] = {WeightPrecision::kBf16, WeightPrecision::kInt8};
 
 void BM_NotApplicable(benchmark::State& state, std::string reason) {
@@ -85,7 +86,7 @@ struct Flags {
 std::string CaseName(const HandRnnOptions& options) {
   const int threads = options.threads;
   const bool reduced = options.precision != WeightPrecision::kFp32;
-  return "hand/" + std::string(IsaName(options.isa.value_or(BestIsaFor(options.precision)))) +
+  return "hand/" + std::string(IsaName(options.isa.value_or(BestIsa()))) +
          (reduced ? std::string("_") + PrecisionName(options.precision) : "") +
          (threads > 1 ? "_" + std::to_string(threads) + "threads" : "") +
          (options.full_first_step ? "_full_step0" : "") + "/rnn";
@@ -136,14 +137,16 @@ int Main(int argc, char** argv) {
   configs.push_back(HandRnnOptions{BestIsa(), 1, /*full_first_step=*/true});
   // Reduced precision: a row each, n/a (with the reason) where this CPU cannot run its kernel.
   std::vector<std::pair<std::string, std::string>> not_applicable;
-  for (WeightPrecision precision : kReducedPrecisions) {
-    HandRnnOptions options{kReducedPrecisionIsa, 1};
-    options.precision = precision;
-    const std::string why = CheckIsaFor(kReducedPrecisionIsa, precision);
-    if (why.empty()) {
-      configs.push_back(options);
-    } else {
-      not_applicable.emplace_back(CaseName(options), why);
+  for (Isa isa : kReducedPrecisionIsas) {
+    for (WeightPrecision precision : kReducedPrecisions) {
+      HandRnnOptions options{isa, 1};
+      options.precision = precision;
+      const std::string why = UnsupportedReason(isa);
+      if (why.empty()) {
+        configs.push_back(options);
+      } else {
+        not_applicable.emplace_back(CaseName(options), why);
+      }
     }
   }
   // --per_call_out: only the selected kernel is loaded, timed as its cold start

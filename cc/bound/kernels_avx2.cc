@@ -1,12 +1,16 @@
-// AVX2+FMA kernels of the bound benchmarks (see kernels.h), including the
-// original investigation's naive loop. Only this file's functions carry
+// AVX2+FMA kernels of the bound benchmarks (kernels.h), including the
+// original investigation's naive loop; the fp32 panel and the reduced-precision
+// ones (narrow_kernels.h) come from one template. Only this file's functions carry
 // target("avx2,fma"); they run only when the CPU has both.
 #include <immintrin.h>
 
 #include <array>
+#include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "cc/bound/kernels.h"
+#include "cc/bound/narrow_kernels.h"
 
 #define TFLATENCY_AVX2 __attribute__((target("avx2,fma")))
 
@@ -21,18 +25,34 @@ TFLATENCY_AVX2 float HorizontalSum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-using Fn = void (*)(const float*, int64_t, const float*, int64_t, const float*, int64_t, float*, int64_t);
+// The weights as streamed: fp32, bf16 bits (uint16_t) or int8, each widened to
+// fp32 exactly as it is loaded (narrow_kernels.h).
+TFLATENCY_AVX2 inline __m256 LoadWeights(const float* p) { return _mm256_load_ps(p); }
+TFLATENCY_AVX2 inline __m256 LoadWeights(const uint16_t* p) {
+  const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+}
+TFLATENCY_AVX2 inline __m256 LoadWeights(const int8_t* p) {
+  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+}
+
+using Fn = void (*)(const void*, int64_t, const float*, int64_t, const float*, int64_t, const float*, float*,
+                    int64_t);
 
 // One panel of V vectors for R input rows: R*V accumulators in registers for
-// all of k, each weight vector loaded once and used for every row.
-template <int V, int R>
-TFLATENCY_AVX2 void PanelT(const float* w, int64_t kcount, const float* x, int64_t x_stride, const float* init,
-                           int64_t init_stride, float* out, int64_t out_stride) {
+// all of k, each weight vector loaded once and used for every row. fp32
+// (kernels.h): the accumulators start at init. bf16 / int8 (narrow_kernels.h):
+// they start at zero and init (+ the int8 column scale times the sum) is added at the end.
+template <class W, int V, int R>
+TFLATENCY_AVX2 void PanelT(const void* weights, int64_t kcount, const float* x, int64_t x_stride, const float* init,
+                           int64_t init_stride, const float* scale, float* out, int64_t out_stride) {
+  constexpr bool kFp32 = std::is_same_v<W, float>;
+  const W* w = static_cast<const W*>(weights);
   __m256 acc[R][V];
 #pragma GCC unroll 4
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 16
-    for (int v = 0; v < V; ++v) acc[r][v] = _mm256_loadu_ps(init + r * init_stride + v * kLanes);
+    for (int v = 0; v < V; ++v) acc[r][v] = kFp32 ? _mm256_loadu_ps(init + r * init_stride + v * kLanes) : _mm256_setzero_ps();
   }
   for (int64_t k = 0; k < kcount; ++k) {
     __m256 xk[R];
@@ -40,10 +60,10 @@ TFLATENCY_AVX2 void PanelT(const float* w, int64_t kcount, const float* x, int64
     for (int r = 0; r < R; ++r) xk[r] = _mm256_broadcast_ss(x + r * x_stride + k);
 #pragma GCC unroll 16
     for (int v = 0; v < V; ++v) {
-      __m256 wv = _mm256_load_ps(w + v * kLanes);
+      __m256 wv = LoadWeights(w + v * kLanes);
       // Several rows: load the weight vector once into a register (left to
       // itself GCC folds the load into every row's FMA, reading L1 R times).
-      if (R > 1) __asm__("" : "+v"(wv));
+      if (kFp32 && R > 1) __asm__("" : "+v"(wv));
 #pragma GCC unroll 4
       for (int r = 0; r < R; ++r) acc[r][v] = _mm256_fmadd_ps(wv, xk[r], acc[r][v]);
     }
@@ -52,30 +72,50 @@ TFLATENCY_AVX2 void PanelT(const float* w, int64_t kcount, const float* x, int64
 #pragma GCC unroll 4
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 16
-    for (int v = 0; v < V; ++v) _mm256_storeu_ps(out + r * out_stride + v * kLanes, acc[r][v]);
+    for (int v = 0; v < V; ++v) {
+      __m256 y = acc[r][v];
+      if constexpr (!kFp32) {
+        const __m256 in = _mm256_loadu_ps(init + r * init_stride + v * kLanes);
+        y = std::is_same_v<W, int8_t> ? _mm256_fmadd_ps(y, _mm256_loadu_ps(scale + v * kLanes), in)
+                                      : _mm256_add_ps(y, in);
+      }
+      _mm256_storeu_ps(out + r * out_stride + v * kLanes, y);
+    }
   }
 }
 
-template <int R, int... I>
+template <class W, int R, int... I>
 constexpr std::array<Fn, sizeof...(I)> MakeTable(std::integer_sequence<int, I...>) {
-  return {&PanelT<I + 1, R>...};
+  return {&PanelT<W, I + 1, R>...};
 }
 
-constexpr auto kPanels1 = MakeTable<1>(std::make_integer_sequence<int, kMaxPanelVectors[0]>());
-constexpr auto kPanels2 = MakeTable<2>(std::make_integer_sequence<int, kMaxPanelVectors[1]>());
-constexpr auto kPanels3 = MakeTable<3>(std::make_integer_sequence<int, kMaxPanelVectors[2]>());
-constexpr auto kPanels4 = MakeTable<4>(std::make_integer_sequence<int, kMaxPanelVectors[3]>());
-static_assert(kMaxPanelRows == 4, "one table per row count");
+template <class W>
+void Dispatch(int vecs, int rows, const void* w, int64_t kcount, const float* x, int64_t x_stride, const float* init,
+              int64_t init_stride, const float* scale, float* out, int64_t out_stride) {
+  static constexpr auto k1 = MakeTable<W, 1>(std::make_integer_sequence<int, kMaxPanelVectors[0]>());
+  static constexpr auto k2 = MakeTable<W, 2>(std::make_integer_sequence<int, kMaxPanelVectors[1]>());
+  static constexpr auto k3 = MakeTable<W, 3>(std::make_integer_sequence<int, kMaxPanelVectors[2]>());
+  static constexpr auto k4 = MakeTable<W, 4>(std::make_integer_sequence<int, kMaxPanelVectors[3]>());
+  static_assert(kMaxPanelRows == 4, "one table per row count");
+  const Fn fn = rows == 1 ? k1[vecs - 1] : rows == 2 ? k2[vecs - 1] : rows == 3 ? k3[vecs - 1] : k4[vecs - 1];
+  fn(w, kcount, x, x_stride, init, init_stride, scale, out, out_stride);
+}
 
 }  // namespace
 
 void Panel(int vecs, int rows, const float* w, int64_t kcount, const float* x, int64_t x_stride, const float* init,
            int64_t init_stride, float* out, int64_t out_stride) {
-  const Fn fn = rows == 1 ? kPanels1[vecs - 1]
-                : rows == 2 ? kPanels2[vecs - 1]
-                : rows == 3 ? kPanels3[vecs - 1]
-                            : kPanels4[vecs - 1];
-  fn(w, kcount, x, x_stride, init, init_stride, out, out_stride);
+  Dispatch<float>(vecs, rows, w, kcount, x, x_stride, init, init_stride, nullptr, out, out_stride);
+}
+
+void NarrowPanelBf16(int vecs, int rows, const void* w, int64_t kcount, const float* x, int64_t x_stride,
+                     const float* init, int64_t init_stride, const float* scale, float* out, int64_t out_stride) {
+  Dispatch<uint16_t>(vecs, rows, w, kcount, x, x_stride, init, init_stride, scale, out, out_stride);
+}
+
+void NarrowPanelInt8(int vecs, int rows, const void* w, int64_t kcount, const float* x, int64_t x_stride,
+                     const float* init, int64_t init_stride, const float* scale, float* out, int64_t out_stride) {
+  Dispatch<int8_t>(vecs, rows, w, kcount, x, x_stride, init, init_stride, scale, out, out_stride);
 }
 
 TFLATENCY_AVX2 float FmaPeak(int64_t rounds, float m, float c) {

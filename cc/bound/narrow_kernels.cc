@@ -36,6 +36,7 @@ NarrowPanelFn NarrowPanelKernel(Isa isa, WeightPrecision precision) {
   const bool int8 = precision == WeightPrecision::kInt8;
   if (precision == WeightPrecision::kFp32) return nullptr;
   switch (isa) {
+    case Isa::kAvx512: return int8 ? &avx512::NarrowPanelInt8 : &avx512::NarrowPanelBf16;
     case Isa::kAvx2: return int8 ? &avx2::NarrowPanelInt8 : &avx2::NarrowPanelBf16;
     case Isa::kScalar: return int8 ? &ScalarPanel<int8_t> : &ScalarPanel<uint16_t>;
     default: return nullptr;

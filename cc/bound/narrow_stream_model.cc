@@ -115,7 +115,7 @@ void NarrowMatrix::Apply(const float* x, int64_t x_stride, int64_t rows, float* 
 }
 
 std::string NarrowStreamModel::Supported(Isa isa, WeightPrecision precision) {
-  if (!CpuSupports(isa)) return std::string("this CPU does not support the ") + IsaName(isa) + " path";
+  if (!CpuSupports(isa)) return UnsupportedReason(isa);
   if (NarrowPanelKernel(isa, precision) == nullptr) {
     return std::string("no ") + IsaName(isa) + " kernel for " + PrecisionName(precision) + " weights";
   }

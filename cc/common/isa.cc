@@ -48,6 +48,10 @@ bool CpuSupports(Isa isa) {
 #endif
 }
 
+std::string UnsupportedReason(Isa isa) {
+  return CpuSupports(isa) ? "" : std::string("this CPU does not support the ") + IsaName(isa) + " path";
+}
+
 Isa BestIsa() { return SupportedIsas().back(); }
 
 std::vector<Isa> SupportedIsas() {

@@ -20,6 +20,9 @@ bool IsaFromName(const std::string& name, Isa* isa);
 // TFLATENCY_ISA_MAX=<name> caps it (as if the CPU had nothing wider), so the
 // paths that say n/a on a smaller CPU can be tested on any machine.
 bool CpuSupports(Isa isa);
+// "" if the CPU supports `isa`, else the one-line reason a row on it is n/a:
+// "this CPU does not support the <isa> path".
+std::string UnsupportedReason(Isa isa);
 Isa BestIsa();                     // the widest this CPU supports
 std::vector<Isa> SupportedIsas();  // narrowest first
 

@@ -3,10 +3,9 @@
 // scales, rounding and range); each reduced-precision kernel against the fp32
 // kernel run on the weights it actually holds (bf16-rounded, or q * scale), on
 // the default LSTM and the 3-layer GRU, random odd shapes, 1 and 2 threads,
-// every ISA with such a kernel; the golden gate at the info.json's
+// every ISA this CPU supports; the golden gate at the info.json's
 // reduced_precision_atol passing, and failing for wrong weights or a too tight
-// tolerance; n/a reasons for an ISA the CPU lacks (forced with
-// TFLATENCY_ISA_MAX) or without a reduced-precision kernel (avx512).
+// tolerance; n/a reasons for an ISA the CPU lacks (forced with TFLATENCY_ISA_MAX).
 // Plain main: prints one line per check, exits non-zero on any failure.
 // Flags: --lstm_prefix=PATH --gru_prefix=PATH (cc/hand/BUILD passes both).
 #include <cmath>
@@ -142,8 +141,7 @@ void TestRandom(Cell cell, int64_t layers, int64_t units, int64_t input_size, in
   std::vector<float> weights(WeightFloats(c)), input(InputFloats(c));
   for (float& v : weights) v = uniform(rng);
   for (float& v : input) v = uniform(rng) * 5.0f;
-  for (Isa isa : {Isa::kScalar, Isa::kAvx2}) {
-    if (!CpuSupports(isa)) continue;
+  for (Isa isa : SupportedIsas()) {
     for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
       for (int threads : {1, 2}) {
         TestAgainstDequantized(c, weights, input, isa, threads, precision,
@@ -167,8 +165,7 @@ void TestModel(const std::string& prefix) {
   if (error.empty()) error = LoadHandGolden(prefix, c, &golden);
   Check(error.empty(), prefix + " weights and golden files load" + (error.empty() ? "" : ": " + error));
   if (!error.empty()) return;
-  for (Isa isa : {Isa::kScalar, Isa::kAvx2}) {
-    if (!CpuSupports(isa)) continue;
+  for (Isa isa : SupportedIsas()) {
     for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
       for (int threads : {1, 2}) {
         TestAgainstDequantized(c, weights, golden.input, isa, threads, precision, prefix);
@@ -203,23 +200,22 @@ void TestNotApplicable(const std::string& prefix) {
   std::string error;
   HandRnnOptions options{Isa::kAvx512, 1};
   options.precision = WeightPrecision::kInt8;
-  Check(CheckIsaFor(Isa::kAvx512, WeightPrecision::kBf16) == "no avx512 kernel for bf16 weights (avx2 and scalar have one)" ||
-            !CpuSupports(Isa::kAvx512),
-        "avx512 with bf16 weights: no kernel, said so");
-  Check(!HandRnn::Load(prefix, options, &error) && !error.empty(), "avx512 with int8 weights refused: " + error);
-  Check(CheckIsaFor(Isa::kAvx512, WeightPrecision::kFp32).empty() == CpuSupports(Isa::kAvx512),
-        "fp32 avx512 follows the CPU");
+  setenv("TFLATENCY_ISA_MAX", "avx2", 1);
+  bool refused = !HandRnn::Load(prefix, options, &error);
+  Check(refused && error == "this CPU does not support the avx512 path",
+        "TFLATENCY_ISA_MAX=avx2: loading avx512 int8 fails with the reason: " + error);
   setenv("TFLATENCY_ISA_MAX", "scalar", 1);
-  Check(CheckIsaFor(Isa::kAvx2, WeightPrecision::kInt8) == "this CPU does not support the avx2 path",
-        "TFLATENCY_ISA_MAX=scalar: avx2 int8 is n/a with the reason");
-  Check(BestIsaFor(WeightPrecision::kBf16) == Isa::kScalar, "TFLATENCY_ISA_MAX=scalar: bf16 auto picks scalar");
   options.isa = Isa::kAvx2;
-  Check(!HandRnn::Load(prefix, options, &error) && Contains(error, "does not support the avx2 path"),
-        "TFLATENCY_ISA_MAX=scalar: loading avx2 int8 fails: " + error);
+  options.precision = WeightPrecision::kBf16;
+  refused = !HandRnn::Load(prefix, options, &error);
+  Check(refused && error == "this CPU does not support the avx2 path",
+        "TFLATENCY_ISA_MAX=scalar: loading avx2 bf16 fails with the reason: " + error);
+  options.isa.reset();
+  std::unique_ptr<HandRnn> automatic = HandRnn::Load(prefix, options, &error);
+  Check(automatic && automatic->isa() == Isa::kScalar, "TFLATENCY_ISA_MAX=scalar: bf16 auto picks scalar");
   unsetenv("TFLATENCY_ISA_MAX");
-  if (CpuSupports(Isa::kAvx2)) {
-    Check(BestIsaFor(WeightPrecision::kInt8) == Isa::kAvx2, "int8 auto picks avx2 (even with avx512)");
-  }
+  automatic = HandRnn::Load(prefix, options, &error);
+  Check(automatic && automatic->isa() == BestIsa(), "bf16 auto picks the widest ISA");
   HandModelConfig c;
   LoadHandModelConfig(HandFilesFromPrefix(prefix).info(), &c);
   c.reduced_precision_atol = NAN;  // an info.json from before the field

@@ -34,19 +34,6 @@ bool SelectIsa(Isa isa, hand::Geometry* geometry, hand::RunFn* run) {
 
 }  // namespace
 
-Isa BestIsaFor(WeightPrecision precision) {
-  if (precision == WeightPrecision::kFp32) return BestIsa();
-  return CpuSupports(Isa::kAvx2) ? Isa::kAvx2 : Isa::kScalar;
-}
-
-std::string CheckIsaFor(Isa isa, WeightPrecision precision) {
-  if (!CpuSupports(isa)) return std::string("this CPU does not support the ") + IsaName(isa) + " path";
-  if (precision != WeightPrecision::kFp32 && isa == Isa::kAvx512) {
-    return std::string("no avx512 kernel for ") + PrecisionName(precision) + " weights (avx2 and scalar have one)";
-  }
-  return "";
-}
-
 std::unique_ptr<HandRnn> HandRnn::Load(const std::string& prefix, const HandRnnOptions& options,
                                        std::string* error) {
   const HandModelFiles files = HandFilesFromPrefix(prefix);
@@ -72,8 +59,8 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
     *error = "threads must be in [1, " + std::to_string(kMaxThreads) + "], got " + std::to_string(options.threads);
     return nullptr;
   }
-  const Isa isa = options.isa.value_or(BestIsaFor(options.precision));
-  *error = CheckIsaFor(isa, options.precision);
+  const Isa isa = options.isa.value_or(BestIsa());
+  *error = UnsupportedReason(isa);
   if (!error->empty()) return nullptr;
   if (options.precision != WeightPrecision::kFp32 && !(config.reduced_precision_atol >= 0)) {
     *error = "config '" + config.name + "': no reduced_precision_atol in its info.json (re-export the model): " +

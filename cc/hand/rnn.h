@@ -37,17 +37,9 @@ struct HandRnnOptions {
   // it anyway, to show what skipping saves.
   bool full_first_step = false;
   // Weights as streamed: fp32, or bf16 / int8 (per-column scales) packed once
-  // here, with fp32 accumulation (cc/common/precision.h). Reduced precision has AVX2 and
-  // scalar kernels only: isa "auto" picks AVX2 then, and an explicit avx512 is refused.
+  // here, with fp32 accumulation (cc/common/precision.h), on every ISA.
   WeightPrecision precision = WeightPrecision::kFp32;
 };
-
-// The ISA "auto" means for `precision` on this CPU (BestIsa() for fp32; the
-// widest with a kernel for that precision otherwise).
-Isa BestIsaFor(WeightPrecision precision);
-// "" if the kernel can run `precision` on `isa` on this CPU, else the one-line reason
-// ("this CPU does not support the avx2 path", "no avx512 kernel for int8 weights").
-std::string CheckIsaFor(Isa isa, WeightPrecision precision);
 
 class HandRnn {
  public:

@@ -3,6 +3,8 @@
 // attribute; rnn.cc calls them only when the CPU has AVX-512F/DQ.
 #include <immintrin.h>
 
+#include <cstdint>
+
 // GCC 12's unmasked AVX-512 intrinsics pass _mm512_undefined_ps() through and
 // trip -Wmaybe-uninitialized when inlined (GCC bug 105593); nothing is unset.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -22,7 +24,16 @@ struct V512 {
   static constexpr int kProjRows = 3;   // 3 x 8 accumulators + 3 broadcasts < 32 zmm
 
   HAND_V_INLINE R Load(const float* p) { return _mm512_loadu_ps(p); }
-  HAND_V_INLINE R LoadW(const float* p) { return Load(p); }  // fp32 weights only (rnn_plan.h)
+  HAND_V_INLINE R LoadW(const float* p) { return Load(p); }
+  // bf16 bits -> fp32: zero-extend to 32 bits and shift into the upper half (exact).
+  HAND_V_INLINE R LoadW(const uint16_t* p) {
+    const __m512i wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+  }
+  // int8 -> int32 -> fp32 (exact); the column scale is applied to the sum.
+  HAND_V_INLINE R LoadW(const int8_t* p) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+  }
   HAND_V_INLINE void Store(float* p, R v) { _mm512_storeu_ps(p, v); }
   HAND_V_INLINE R Set1(float x) { return _mm512_set1_ps(x); }
   HAND_V_INLINE R Zero() { return _mm512_setzero_ps(); }
@@ -62,7 +73,11 @@ namespace hand {
 Geometry Avx512Geometry() { return GeometryOf<V512>(); }
 
 void RunAvx512(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output) {
-  RunModel<V512>(plan, ws, worker, input, output);
+  switch (plan.precision) {
+    case WeightPrecision::kBf16: return RunModel<V512, uint16_t>(plan, ws, worker, input, output);
+    case WeightPrecision::kInt8: return RunModel<V512, int8_t>(plan, ws, worker, input, output);
+    default: return RunModel<V512>(plan, ws, worker, input, output);
+  }
 }
 
 }  // namespace hand

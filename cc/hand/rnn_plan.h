@@ -103,9 +103,8 @@ struct Workspace {
 using RunFn = void (*)(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 
 // Each ISA file exports its geometry and run function. The AVX ones may be
-// called only when cc/common/isa.h says the CPU supports them. RunAvx2 and
-// RunScalar take every WeightPrecision; RunAvx512 fp32 only (rnn.cc refuses
-// the others: no AVX-512 reduced-precision kernel is written yet).
+// called only when cc/common/isa.h says the CPU supports them. Each takes every
+// WeightPrecision.
 Geometry Avx512Geometry();
 void RunAvx512(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 Geometry Avx2Geometry();
