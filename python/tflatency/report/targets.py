@@ -20,6 +20,9 @@ differences, never a figure from elsewhere):
                         engine; not peer/pytorch/aoti_cpp_*, which runs from
                         C++ and so compares with aot/*, not with Python).
 
+A note compares the ahead-of-time compilers from C++: the fastest fp32 aot/*
+build against peer/pytorch/aoti_cpp_* (AOTInductor's package run by libtorch).
+
 Each value also gets its spread: the same ratio or difference over the two
 paths' 10th-90th percentiles of repetitions, most and least favourable ends
 (a 1.5x ratio whose spread is 1.45-1.56x is met on the medians, not clearly).
@@ -203,6 +206,14 @@ def _notes(paths, items):
                      "after every step); on a VM that changes when the host moves the vCPUs, so a multi-core "
                      "kernel and its bound measured minutes apart may disagree by up to 2x; compare them "
                      "within one `bazel run //cc:hand_bench` / `//cc:bound_bench` pair.")
+    from_cpp = decompose.fastest_ok(paths, lambda p: p["group"] in PEER_GROUPS and FROM_CPP in p["name"])
+    aot = from_cpp and decompose.fastest_ok(paths, lambda p: p["group"] == "aot" and p["kind"] == from_cpp["kind"]
+                                            and _precision(p) == "fp32")
+    if aot:
+        notes.append(f"Ahead-of-time compilers from C++: XLA's fastest build {aot['name']} "
+                     f"{fmt.us(aot['median_us'])} us vs PyTorch's AOTInductor {from_cpp['name']} "
+                     f"{fmt.us(from_cpp['median_us'])} us ({fmt.ratio(from_cpp['median_us'] / aot['median_us'])}x "
+                     "the time).")
     hand = decompose.fastest_ok(paths, lambda p: _is_hand_rnn(p) and _threads(p) == 1)
     ablations = (p for p in paths if p["group"] == "hand" and _ABLATION in p["name"] and decompose.is_ok(p))
     for ablation in ablations:

@@ -102,6 +102,14 @@ class TargetsTest(absltest.TestCase):
                          "peer/pytorch/aoti_no_onednn_pinned/rnn / python_compiled/aot/rnn")
         self.assertAlmostEqual(items["compiled_aot_vs_peer"]["value"], 17.0 / 19.0)
 
+    def test_aoti_from_cpp_is_noted_against_the_fastest_aot_build(self):
+        paths = FULL + [path("peer/pytorch/aoti_cpp_no_onednn/rnn", 45.0)]
+        notes = [n for n in targets.check(paths, "znver5")["notes"] if "AOTInductor" in n]
+        self.assertEqual(notes, ["Ahead-of-time compilers from C++: XLA's fastest build aot/znver5/rnn 18.0 us vs "
+                                 "PyTorch's AOTInductor peer/pytorch/aoti_cpp_no_onednn/rnn 45.0 us (2.50x the "
+                                 "time)."])
+        self.assertFalse(any("AOTInductor" in n for n in targets.check(FULL, "znver5")["notes"]))
+
     def test_ablation_is_not_the_hand_kernel_and_its_saving_is_noted(self):
         paths = [p for p in FULL if p["name"] not in ("hand/avx512/rnn", "hand/avx2/rnn")]
         result = targets.check(paths, "znver5")
