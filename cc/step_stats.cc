@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
-#include <set>
 
 #include "cc/common/json.h"
 #include "tensorflow/core/framework/step_stats.pb.h"
@@ -52,7 +51,7 @@ std::string CollectStepStats(tensorflow::Session* session,
                                      &outputs, &metadata);
     if (!status.ok()) return "Session::Run failed: " + std::string(status.message());
   }
-  std::vector<double> nodes, threads, wall, span, kernel_sum, busy, gap, outside;
+  std::vector<double> nodes, overlap, wall, span, kernel_sum, busy, gap, outside;
   std::map<std::string, std::vector<double>> op_us;  // per op type: kernel time of each run
   std::map<std::string, double> op_nodes;            // per op type: nodes per run
   for (int r = 0; r < runs; ++r) {
@@ -65,7 +64,6 @@ std::string CollectStepStats(tensorflow::Session* session,
     int64_t first = INT64_MAX, last = INT64_MIN;
     double sum = 0;
     int count = 0;
-    std::set<int64_t> thread_ids;
     std::map<std::string, double> run_op_us;
     for (const auto& device : metadata.step_stats().dev_stats()) {
       for (const auto& n : device.node_stats()) {
@@ -78,7 +76,6 @@ std::string CollectStepStats(tensorflow::Session* session,
         kernels.emplace_back(op_start, op_end);
         sum += (op_end - op_start) * 1e-3;
         ++count;
-        thread_ids.insert(n.thread_id());
         const std::string op = OpOf(n);
         run_op_us[op] += (op_end - op_start) * 1e-3;
         if (r == 0) op_nodes[op] += 1;
@@ -100,7 +97,7 @@ std::string CollectStepStats(tensorflow::Session* session,
     const double wall_us = std::chrono::duration<double, std::micro>(t1 - t0).count();
     const double span_us = (last - first) * 1e-3;
     nodes.push_back(count);
-    threads.push_back(thread_ids.size());
+    overlap.push_back(union_us > 0 ? sum / union_us : 1.0);
     wall.push_back(wall_us);
     span.push_back(span_us);
     kernel_sum.push_back(sum);
@@ -110,7 +107,7 @@ std::string CollectStepStats(tensorflow::Session* session,
   }
   summary->runs = runs;
   summary->nodes = Median(nodes);
-  summary->threads = Median(threads);
+  summary->overlap = Median(overlap);
   summary->wall_us = Median(wall);
   summary->span_us = Median(span);
   summary->kernel_sum_us = Median(kernel_sum);
@@ -134,10 +131,10 @@ std::string WriteStepStatsJson(const std::vector<StepStatsSummary>& summaries, c
   for (size_t i = 0; i < summaries.size(); ++i) {
     const StepStatsSummary& s = summaries[i];
     std::fprintf(f,
-                 "%s\n  {\"name\": %s, \"config\": %s, \"runs\": %d, \"nodes\": %.1f, \"threads\": %.1f, "
+                 "%s\n  {\"name\": %s, \"config\": %s, \"runs\": %d, \"nodes\": %.1f, \"overlap\": %.3f, "
                  "\"wall_us\": %.3f, \"span_us\": %.3f, \"kernel_sum_us\": %.3f, \"busy_us\": %.3f, "
                  "\"gap_us\": %.3f, \"outside_us\": %.3f, \"top_ops\": [",
-                 i ? "," : "", JsonString(s.name).c_str(), JsonString(s.config).c_str(), s.runs, s.nodes, s.threads,
+                 i ? "," : "", JsonString(s.name).c_str(), JsonString(s.config).c_str(), s.runs, s.nodes, s.overlap,
                  s.wall_us, s.span_us, s.kernel_sum_us, s.busy_us, s.gap_us, s.outside_us);
     for (size_t j = 0; j < s.top_ops.size(); ++j) {
       std::fprintf(f, "%s{\"op\": %s, \"us\": %.3f, \"nodes\": %.2f}", j ? ", " : "", JsonString(s.top_ops[j].op).c_str(),

@@ -3,6 +3,10 @@
 //   nodes       NodeExecStats recorded (every executed node, _SOURCE and _Arg/_Retval included)
 //   kernel_sum  sum over nodes of op_end_rel - op_start_rel (time inside OpKernel::Compute)
 //   busy        the union of those intervals over all threads (time some kernel ran)
+//   overlap     kernel_sum / busy: how many kernels ran at once, on average, while any ran
+//               (1: one after another). Not a thread count: TensorFlow leaves NodeExecStats'
+//               thread_id at 0 for every node (seen on the TF this project pins), so the
+//               threads a step used cannot be counted from its step stats.
 //   span        first node start to last node end (the executor's part of the step)
 //   gap         span - busy: inside the step, no kernel running (scheduling, hand-offs)
 //   outside     Session::Run's wall time - span (feeds, fetches, executor set-up, tracing)
@@ -30,7 +34,7 @@ struct StepStatsSummary {
   std::string name;   // e.g. cpp_api/inline/rnn
   std::string config; // the thread configuration's description
   int runs = 0;
-  double nodes = 0, threads = 0, wall_us = 0, span_us = 0, kernel_sum_us = 0, busy_us = 0, gap_us = 0,
+  double nodes = 0, overlap = 0, wall_us = 0, span_us = 0, kernel_sum_us = 0, busy_us = 0, gap_us = 0,
          outside_us = 0;  // medians over the runs
   std::vector<OpTime> top_ops;  // heaviest first
 };

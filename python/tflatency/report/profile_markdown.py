@@ -74,14 +74,16 @@ def _step_stats(block):
         return []
     lines = ["### The C++ API per op (Session::Run with RunOptions FULL_TRACE, step stats)", "",
              "Medians over the traced runs (tracing itself costs time: compare shares, not latencies). "
-             "Kernel sum: time inside the ops' kernels; busy: when at least one kernel ran; gap: step span - busy "
+             "Kernel sum: time inside the ops' kernels; busy: when at least one kernel ran; overlap: kernel sum / "
+             "busy, how many kernels ran at once on average (TensorFlow records no thread per node, so threads "
+             "cannot be counted); gap: step span - busy "
              "(scheduling, hand-offs); outside: Session::Run's wall time - step span.", "",
-             _row(["Path", "Nodes", "Threads", "Run us", "Step span us", "Kernel sum us", "Busy us", "Gap us",
+             _row(["Path", "Nodes", "Overlap", "Run us", "Step span us", "Kernel sum us", "Busy us", "Gap us",
                    "Outside us", "Heaviest ops (us per run)"]),
              "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --- |"]
     for r in rows:
         ops = ", ".join(f"{o['op']} {fmt.us(o['us'])}" for o in r["top_ops"][:4])
-        lines.append(_row([r["name"], f"{r['nodes']:.0f}", f"{r['threads']:.0f}", fmt.us(r["wall_us"]),
+        lines.append(_row([r["name"], f"{r['nodes']:.0f}", f"{r['overlap']:.2f}", fmt.us(r["wall_us"]),
                            fmt.us(r["span_us"]), fmt.us(r["kernel_sum_us"]), fmt.us(r["busy_us"]),
                            fmt.us(r["gap_us"]), fmt.us(r["outside_us"]), ops]))
     return lines + [""]
