@@ -19,8 +19,11 @@ case --benchmark_filter selects with its BEHAVIOUR:
   slow_stubborn     as slow, but ignores SIGTERM (only SIGKILL ends it)
   per_call_crash    ok, but its per-call run aborts
   per_call_no_file  ok, but its per-call run exits 0 without a file
+  profile_crash     ok, but a second per-call run (scripts/bench --profile's) aborts
 
-With --per_call_out it writes a per-call file (tflatency/per_call.py's format).
+With --per_call_out it writes a per-call file (tflatency/per_call.py's format);
+under a profiler (TFLATENCY_PROFILE_GATE set) first ~0.2 s of "calls" (a busy
+loop) between tflatency.per_call.profile_gate's start and stop, so it has samples.
 Every run that selects a case touches DIR/<case>.started and appends its
 command line to DIR/runs.jsonl. An unknown flag: one line, status 2.
 """
@@ -33,6 +36,10 @@ import signal
 import subprocess
 import sys
 import time
+
+# Run as a plain script: the real profiler gate (tflatency.per_call) from this tree's python/.
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+from tflatency import per_call as per_call_lib  # pylint: disable=wrong-import-position
 
 
 def _parse():
@@ -90,6 +97,13 @@ def _per_call_json(case, count):
             "samples_ns": [1000 + i % 7 for i in range(count)]}
 
 
+def _busy(seconds):
+    end, total = time.monotonic() + seconds, 0
+    while time.monotonic() < end:
+        total += sum(range(1000))
+    return total
+
+
 def _be_slow(args, case, stubborn):
     if stubborn:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -134,7 +148,17 @@ def main():
     if behaviour in ("slow", "slow_stubborn"):
         _be_slow(args, case, behaviour == "slow_stubborn")
     if per_call:
+        done = os.path.join(args.fake_dir or "", case.replace("/", "__") + ".per_call_done")
+        if behaviour == "profile_crash" and os.path.exists(done):
+            print(f"fake_benchmark: crashing {case} under the profiler on purpose", file=sys.stderr, flush=True)
+            os.abort()
+        if os.environ.get(per_call_lib.PROFILE_GATE_ENV):  # under the profiler: something to sample
+            per_call_lib.profile_gate("start")
+            _busy(0.2)
+            per_call_lib.profile_gate("stop")
         _write_json(args.per_call_out, _per_call_json(case, args.per_call_count))
+        if args.fake_dir:
+            open(done, "w").close()
         return 0
     if behaviour == "golden_fail":
         _write_json(args.benchmark_out, _benchmark_json(
