@@ -42,7 +42,7 @@ from tflatency.profile import buckets
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CALIBRATION_CALLS = 1000
 TIME_LIMIT_SECONDS = 600
-_CASE = re.compile(r"[a-z_]+/[^/\s]+/[^/\s]+")
+_CASE = re.compile(r"[a-z_]+/([^/\s]+/)?[^/\s]+/[^/\s]+")  # peer cases name their engine too
 _SECONDS = re.compile(r"[0-9]*\.?[0-9]+")
 USAGE = "usage: scripts/profile CASE [--seconds=S] [--py_spy] [--results_dir=DIR] [--model_config=PATH]"
 
@@ -81,7 +81,7 @@ def parse(argv):
         raise UsageError("no CASE given (a report name such as cpp_api/inline/rnn)")
     if not _CASE.fullmatch(case) or matrix.case_program(case, _Settings()) is None:
         groups = ", ".join(sorted(set(matrix.GROUP_PROGRAMS) - {"bound"}))
-        raise UsageError(f"CASE '{case}' is not <group>/<variant>/<kind> with a group of {groups}")
+        raise UsageError(f"CASE '{case}' is not <group>/[<engine>/]<variant>/<kind> with a group of {groups}")
     if case.startswith("bound/"):
         raise UsageError(f"CASE '{case}': the bound/* kernels have no per-call mode to profile")
     return case, seconds, results_dir, config or os.path.join(ROOT, bench_flags.DEFAULT_MODEL_CONFIG), py_spy

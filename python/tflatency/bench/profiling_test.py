@@ -76,6 +76,13 @@ class BenchFlagTest(unittest.TestCase):
             bench_flags.parse(["bench", "--profile=yes"], "/root-of-project")
 
 
+class ProfileMainParseTest(unittest.TestCase):
+
+    def test_a_peer_case_names_its_engine(self):
+        case, _, _, _, _ = profile_main.parse(["profile", "peer/onnxruntime/iobinding/rnn"])
+        self.assertEqual(case, "peer/onnxruntime/iobinding/rnn")
+
+
 class ProfileMainErrorsTest(unittest.TestCase):
 
     def _error(self, *args):
@@ -89,7 +96,7 @@ class ProfileMainErrorsTest(unittest.TestCase):
     def test_bad_input_is_one_line_and_status_2(self):
         cases = {
             (): "profile: no CASE given",
-            ("nonsense",): "profile: CASE 'nonsense' is not <group>/<variant>/<kind>",
+            ("nonsense",): "profile: CASE 'nonsense' is not <group>/[<engine>/]<variant>/<kind>",
             ("cpp_api/inline/rnn", "extra"): "profile: one CASE only",
             ("bound/fma_peak/bound",): "profile: CASE 'bound/fma_peak/bound': the bound/* kernels have no per-call",
             ("cpp_api/inline/rnn", "--seconds=0"): "profile: --seconds must be a positive number of seconds, got '0'",
