@@ -7,6 +7,8 @@
   tf_saved_model(name = "rnn_547k_hoisted", config = ..., hoist_input_projection = True)
       (the same RNN with each layer's input projection done for all time steps in
       one matmul; tflatency/rnn_model.py)
+  tf_saved_model(name = "rnn_547k_bf16", config = ..., weights_precision = "bf16")
+      (the same RNN with bf16 kernels; its golden files: the fp32 output at the reduced tolerance)
   tf_saved_model(name = "model", prepared = "@bench_model//:prepared_files",
                  prepared_info = "@bench_model//:prepared/model_info.json", num_inputs = 2, num_outputs = 2)
       (a user's model prepared by tflatency.prepare: its static SavedModel and golden
@@ -61,6 +63,8 @@ def _tf_saved_model_impl(ctx):
         srcs.append(ctx.file.config)
         if ctx.attr.hoist_input_projection:
             args.add("--hoist_input_projection")
+        if ctx.attr.weights_precision != "fp32":
+            args.add("--weights_precision", ctx.attr.weights_precision)
     args.add("--saved_model_dir", sm_dir.path)
     args.add("--golden_prefix", header.path[:-len("_golden.h")])
     args.add("--golden_struct", golden_struct_name(ctx.label.name))
@@ -89,6 +93,7 @@ _tf_saved_model = rule(
         "config": attr.label(allow_single_file = [".json"]),
         "trivial_multiply": attr.bool(default = False),
         "hoist_input_projection": attr.bool(default = False),
+        "weights_precision": attr.string(default = "fp32", values = ["fp32", "bf16"]),
         "prepared": attr.label_list(allow_files = True),
         "prepared_info": attr.label(allow_single_file = [".json"]),
         "num_inputs": attr.int(mandatory = True),

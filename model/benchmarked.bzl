@@ -45,6 +45,10 @@ def _variants(model):
             # emitter instead of Eigen (tfcompile/small_gemm.bzl).
             dict(name = "model_aot_hoisted_tuned", cpp_class = "tflatency::ModelHoistedTuned", python_module = True,
                  saved_model = ":model_hoisted", variant = "hoisted_tuned", xla_flags = hoisted_tuned_xla_flags(model)),
+            # bf16 kernels cast to fp32 where used, TF's default flags: what XLA AOT makes of bf16
+            # weights (gated at the reduced-precision tolerance against the fp32 golden output).
+            dict(name = "model_aot_bf16", cpp_class = "tflatency::ModelBf16", saved_model = ":model_bf16",
+                 variant = "bf16"),
         ]
     variants += [
         # The same model for AVX2 and for generic x86-64: what the target CPU is worth.
@@ -89,6 +93,7 @@ def benchmarked_model(model):
         # The same model and weights with each layer's input projection computed for all
         # time steps in one matmul ([time*batch, features] x kernel) before the recurrence.
         tf_saved_model(name = "model_hoisted", config = "@bench_model//:model.json", hoist_input_projection = True)
+        tf_saved_model(name = "model_bf16", config = "@bench_model//:model.json", weights_precision = "bf16")
         saved_model_dir(name = "model_hoisted_saved_model", saved_model = ":model_hoisted")
     else:
         tf_saved_model(

@@ -4,6 +4,8 @@
   export_model --trivial_multiply --saved_model_dir=OUT/sm --golden_prefix=OUT/trivial
   export_model --config=... --hoist_input_projection ...   (the same RNN, input projections
                                                             hoisted out of the time loop)
+  export_model --config=... --weights_precision=bf16 ...    (the same RNN with bf16 kernels; golden
+                                                            files: the fp32 output, the reduced tolerance)
   export_model --prepared_info=CACHE/<digest>/model_info.json ...   (a user's model prepared by
                    tflatency.prepare: its SavedModel and golden files copied, the header written)
 
@@ -29,6 +31,10 @@ _SAVED_MODEL_DIR = flags.DEFINE_string("saved_model_dir", None, "Directory to wr
 _GOLDEN_PREFIX = flags.DEFINE_string("golden_prefix", None, "Path prefix of the golden files.")
 _HOIST = flags.DEFINE_bool("hoist_input_projection", False,
                            "RNN graph with each layer's input projection computed for all time steps in one matmul.")
+_WEIGHTS_PRECISION = flags.DEFINE_enum(
+    "weights_precision", "fp32", ["fp32", "bf16"],
+    "bf16: the RNN's kernels as bfloat16 variables (tflatency.rnn_model), checked against the fp32 model's "
+    "golden output at golden.REDUCED_PRECISION_ATOL: the golden files hold the fp32 output and that tolerance.")
 _PREPARED = flags.DEFINE_string(
     "prepared_info", None,
     "model_info.json of a model prepared by tflatency.prepare (scripts/bench --saved_model / --keras): "
@@ -64,7 +70,7 @@ def _write_weights(module, path):
         for layer in module.layers:
             for key in WEIGHT_ORDER:
                 if key in layer:
-                    f.write(np.ascontiguousarray(layer[key].numpy(), dtype="<f4").tobytes())
+                    f.write(np.ascontiguousarray(layer[key].numpy().astype(np.float32), dtype="<f4").tobytes())
 
 
 def _copy_prepared(struct):
@@ -96,8 +102,9 @@ def main(argv):
         return
     if _TRIVIAL.value == bool(_CONFIG.value):
         sys.exit("export_model: give exactly one of --config or --trivial_multiply")
-    if _TRIVIAL.value and _HOIST.value:
-        sys.exit("export_model: --hoist_input_projection applies to an RNN (--config), not --trivial_multiply")
+    if _TRIVIAL.value and (_HOIST.value or _WEIGHTS_PRECISION.value != "fp32"):
+        sys.exit("export_model: --hoist_input_projection and --weights_precision apply to an RNN (--config), "
+                 "not --trivial_multiply")
     try:
         config = None if _TRIVIAL.value else load_config(_CONFIG.value)
     except ConfigError as e:
@@ -118,14 +125,20 @@ def main(argv):
         name, module, fmas = config.name, RnnModel(config, _HOIST.value), fma_count(config)
         inputs = [("x", make_golden_input(config))]
         info = {"config": config.to_dict(), "graph": "hoisted_input_projection" if _HOIST.value else "per_step",
-                "fma_source": "config", "weight_bytes": 4 * config.weight_count()}
+                "fma_source": "config", "weight_bytes": 4 * config.weight_count(),
+                "weights_precision": _WEIGHTS_PRECISION.value}
+    # The golden output is always the fp32 model's; a bf16 variant is exported and gated against it.
     outputs = module.serve(*[tf.constant(a) for _, a in inputs])
+    atol, rtol = golden.ATOL, golden.RTOL
+    if _WEIGHTS_PRECISION.value == "bf16":
+        module = RnnModel(config, _HOIST.value, weights_precision="bf16")
+        atol, rtol = golden.REDUCED_PRECISION_ATOL, 0.0  # the RNN's outputs lie in [-1, 1]: scale 1
     outputs = [(key, value.numpy()) for key, value in sorted(outputs.items())]
     _export(module, module.serve, _SAVED_MODEL_DIR.value)
     if config is not None:
         _write_weights(module, _GOLDEN_PREFIX.value + "_weights.bin")
     struct = _STRUCT.value or _camel(name) + "Golden"
-    tolerances = [(key, array) + ((golden.ATOL, golden.RTOL) if array.dtype == np.float32 else (0.0, 0.0))
+    tolerances = [(key, array) + ((atol, rtol) if array.dtype == np.float32 else (0.0, 0.0))
                   for key, array in outputs]
     golden.write_golden(_GOLDEN_PREFIX.value, struct, name, "trivial" if config is None else "rnn", fmas,
                         inputs, tolerances, info)

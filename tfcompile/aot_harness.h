@@ -106,6 +106,7 @@ void BM_AotInference(benchmark::State& state) {
     benchmark::DoNotOptimize(model.result_data(0));
     benchmark::ClobberMemory();
   }
+  state.counters["max_abs_error"] = check.max_abs_diff;  // the Precision table's error column
   if (Traits::Golden::kFmaCount > 0) {  // -1: a user's model XLA could not count
     state.counters["fma_per_second"] = benchmark::Counter(
         static_cast<double>(Traits::Golden::kFmaCount) * state.iterations(), benchmark::Counter::kIsRate);

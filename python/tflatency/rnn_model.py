@@ -37,6 +37,10 @@ def _input_projections(inputs, layer, hoisted):
     return tf.split(tf.matmul(tf.concat(inputs, axis=0), layer["kernel"]), len(inputs), axis=0)
 
 
+# The matrices that weights_precision="bf16" stores as bfloat16 (biases stay float32, as in the hand kernel).
+_NARROWED = ("kernel", "recurrent_kernel")
+
+
 class RnnModel(tf.Module):
     """Stacked LSTM/GRU; serve() maps [batch, time, features] to the top layer's outputs.
 
@@ -45,14 +49,22 @@ class RnnModel(tf.Module):
     recurrence, instead of one matmul per step: the same network and numbers,
     the graph cuDNN-style RNN kernels use, which reads every input kernel once
     per inference instead of once per step.
+
+    weights_precision="bf16" stores the kernels as bfloat16 variables (rounded to
+    nearest even) cast to float32 where they are used: bf16 weights, fp32
+    arithmetic, what XLA AOT makes of such a SavedModel is then measured.
     """
 
-    def __init__(self, config: ModelConfig, hoist_input_projection: bool = False):
+    def __init__(self, config: ModelConfig, hoist_input_projection: bool = False, weights_precision: str = "fp32"):
         super().__init__(name=config.name)
+        if weights_precision not in ("fp32", "bf16"):
+            raise ValueError(f"weights_precision must be fp32 or bf16, got {weights_precision!r}")
         self.config = config
         self.hoist_input_projection = hoist_input_projection
+        narrow = weights_precision == "bf16"
         self.layers = [
-            {key: tf.Variable(value, name=f"layer{n}_{key}") for key, value in layer.items()}
+            {key: tf.Variable(tf.cast(value, tf.bfloat16) if narrow and key in _NARROWED else value,
+                              name=f"layer{n}_{key}") for key, value in layer.items()}
             for n, layer in enumerate(make_weights(config))
         ]
         self.serve = tf.function(
@@ -62,7 +74,8 @@ class RnnModel(tf.Module):
     def _forward(self, x):
         cfg = self.config
         inputs = tf.unstack(x, axis=1)  # time steps are few and fixed: unroll.
-        for layer in self.layers:
+        for variables in self.layers:
+            layer = {key: tf.cast(v, tf.float32) if v.dtype != tf.float32 else v for key, v in variables.items()}
             h = tf.zeros((cfg.batch, cfg.units), tf.float32)
             c = tf.zeros((cfg.batch, cfg.units), tf.float32)
             outputs = []

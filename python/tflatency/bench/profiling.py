@@ -31,6 +31,7 @@ from tflatency.profile import flamegraph
 from tflatency.profile import fold
 from tflatency.profile import paths
 from tflatency.profile import record
+from tflatency.report import naming
 
 FOLDER = "profiles"
 STEP_STATS_FILE = "step_stats.json"
@@ -104,6 +105,12 @@ def profile_case(planned, median_us, results_dir, time_limit, env=None, run_unde
     return result
 
 
+def main_paths(medians):
+    """paths.select over the fp32 paths only: the fastest AOT build, LiteRT or ONNX Runtime row is the
+    fastest fp32 one (a bf16/int8 twin computes something else)."""
+    return paths.select({n: m for n, m in medians.items() if naming.precision_of(n) == naming.FP32})
+
+
 def profile_run(results_dir, planned, time_limit, env=None, run_under=(), seconds=SECONDS, say=print):
     """scripts/bench --profile: after the timing passes, the main paths (paths.py) of a run's planned
     cases that have a per-call file, one fresh process each. Returns the profile dicts."""
@@ -113,7 +120,7 @@ def profile_run(results_dir, planned, time_limit, env=None, run_under=(), second
         percall = os.path.join(results_dir, names.file_stem(case.case, case.program.name_suffix) + ".percall.json")
         if case.program.per_call and os.path.exists(percall):
             by_name[name], medians[name] = case, per_call_median_us(percall)
-    chosen = paths.select(medians)
+    chosen = main_paths(medians)
     needs_perf = any(paths.tool_for(by_name[n].program.label) == "perf" for n in chosen)
     perf_problem = record.perf_available() if needs_perf else ""
     table = buckets.load_table()

@@ -41,6 +41,13 @@ class SelectTest(unittest.TestCase):
             "aot/znver3_hoisted_tuned/rnn", "python_compiled/aot/rnn", "tflite/interpreter/one_thread_pinned/rnn",
             "peer/onnxruntime/iobinding/rnn"])
 
+    def test_reduced_precision_twins_are_not_main_paths(self):
+        medians = {"aot/znver5/rnn": 16.0, "aot/znver5_bf16/rnn": 15.0, "tflite/interpreter/one_thread/rnn": 19.0,
+                   "tflite/interpreter/one_thread_int8/rnn": 12.0, "peer/onnxruntime/iobinding/rnn": 35.0,
+                   "peer/onnxruntime/iobinding_int8/rnn": 30.0}
+        self.assertEqual(profiling.main_paths(medians), ["aot/znver5/rnn", "tflite/interpreter/one_thread/rnn",
+                                                         "peer/onnxruntime/iobinding/rnn"])
+
     def test_a_users_model_and_missing_paths(self):
         self.assertEqual(paths.select({"cpp_api/inline/model": 70.0, "python/signature/model": 200.0,
                                        "aot/znver3/model": None}),
