@@ -5,7 +5,9 @@
 // step 0's recurrent product on the zero initial state as TensorFlow's runtime does
 // (the others skip it): hand/<isa>_full_step0/rnn; and reduced-precision weights on one
 // core, hand/<avx512|avx2>_<bf16|int8>/rnn (fp32 accumulation; a row that says
-// n/a with the reason where the CPU lacks that ISA). Each case is gated on the model's golden
+// n/a with the reason where the CPU lacks that ISA), and int8 weights with h
+// quantized to 8 bits every step, AVX512_VNNI's vpdpbusd: hand/avx512_int8_vnni/rnn
+// (n/a without AVX512_VNNI). Each case is gated on the model's golden
 // output before it is timed (bf16/int8: max |got - golden| <= the info.json's
 // reduced_precision_atol), and reports that max |got - golden| as max_abs_error. Flags: all standard --benchmark_* flags, plus
 //   --model_prefix=PATH  path prefix of an exported model (".../model/model") or
@@ -82,12 +84,13 @@ struct Flags {
   }
 };
 
-// hand/<isa>[_<precision>][_<n>threads][_full_step0]/rnn
+// hand/<isa>[_<precision>[_vnni]][_<n>threads][_full_step0]/rnn
 std::string CaseName(const HandRnnOptions& options) {
   const int threads = options.threads;
   const bool reduced = options.precision != WeightPrecision::kFp32;
   return "hand/" + std::string(IsaName(options.isa.value_or(BestIsa()))) +
          (reduced ? std::string("_") + PrecisionName(options.precision) : "") +
+         (options.int8_activations == Int8Activations::kVnni ? "_vnni" : "") +
          (threads > 1 ? "_" + std::to_string(threads) + "threads" : "") +
          (options.full_first_step ? "_full_step0" : "") + "/rnn";
 }
@@ -148,6 +151,15 @@ int Main(int argc, char** argv) {
         not_applicable.emplace_back(CaseName(options), why);
       }
     }
+  }
+  HandRnnOptions vnni{Isa::kAvx512, 1};
+  vnni.precision = WeightPrecision::kInt8;
+  vnni.int8_activations = Int8Activations::kVnni;
+  if (CpuSupportsAvx512Vnni()) {
+    configs.push_back(vnni);
+  } else {
+    const std::string why = UnsupportedReason(Isa::kAvx512);
+    not_applicable.emplace_back(CaseName(vnni), why.empty() ? "this CPU does not support AVX512_VNNI" : why);
   }
   // --per_call_out: only the selected kernel is loaded, timed as its cold start
   // (cc/harness/per_call.h).

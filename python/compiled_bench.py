@@ -16,6 +16,8 @@ Cases:
                                with bf16 / int8 weights (compiled.load_hand(precision=...)),
                                gated by max |got - golden| <= the golden info.json's
                                reduced_precision_atol
+  python_compiled/hand_int8_vnni/rnn  int8 weights and h quantized every step, AVX512_VNNI
+                               (activations="int8"); n/a with the reason without it
 
 A user's model (golden files of kind "model") has python_compiled/aot/model and,
 with one output, python_compiled/aot_out/model, when XLA can compile it (its
@@ -55,9 +57,14 @@ def _load(golden, use_out, variant=""):
     return load
 
 
-def _load_hand(golden, threads, precision="fp32"):
+def _load_hand(golden, threads, precision="fp32", activations="fp32"):
     def load():
-        model = compiled.load_hand(golden.prefix, threads=threads, precision=precision)
+        try:
+            model = compiled.load_hand(golden.prefix, threads=threads, precision=precision, activations=activations)
+        except ValueError as e:
+            if "does not support" in str(e):  # this CPU lacks the ISA: the row is n/a, not a failure
+                raise gated_bench.CaseError(f"n/a: {e}") from None
+            raise
         x = golden.inputs[0]
         return lambda: model(x)
     return load
@@ -90,6 +97,8 @@ def main(argv):
         for precision in ("bf16", "int8"):
             gated_bench.add_case(f"python_compiled/hand_{precision}/rnn", _load_hand(model, 1, precision),
                                  functools.partial(model.check, precision=precision), model.fma_count)
+        gated_bench.add_case("python_compiled/hand_int8_vnni/rnn", _load_hand(model, 1, "int8", "int8"),
+                             functools.partial(model.check, precision="int8"), model.fma_count)
     gated_bench.add_case("python_compiled/aot/trivial", _load(trivial, use_out=False), trivial.check,
                          trivial.fma_count)
     # A callable: the per-call mode must not import the compiled module before it times loading.

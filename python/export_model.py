@@ -102,9 +102,9 @@ def main(argv):
         return
     if _TRIVIAL.value == bool(_CONFIG.value):
         sys.exit("export_model: give exactly one of --config or --trivial_multiply")
-    if _TRIVIAL.value and (_HOIST.value or _WEIGHTS_PRECISION.value != "fp32"):
-        sys.exit("export_model: --hoist_input_projection and --weights_precision apply to an RNN (--config), "
-                 "not --trivial_multiply")
+    for flag, given in ((_HOIST, _HOIST.value), (_WEIGHTS_PRECISION, _WEIGHTS_PRECISION.value != "fp32")):
+        if _TRIVIAL.value and given:
+            sys.exit(f"export_model: --{flag.name} applies to an RNN (--config), not --trivial_multiply")
     try:
         config = None if _TRIVIAL.value else load_config(_CONFIG.value)
     except ConfigError as e:

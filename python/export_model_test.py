@@ -103,11 +103,40 @@ class ExportTest(absltest.TestCase):
         with open(self.dirs[0] + "/m_info.json") as f:
             self.assertIn('"graph": "per_step"', f.read())
 
+    def test_bf16_export_holds_the_fp32_golden_at_the_reduced_tolerance(self):
+        out = self.create_tempdir().full_path
+        result = export("gru_3layer.json", out, "--weights_precision=bf16")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        info, _, output = read(out + "/m")
+        _, _, fp32_output = read(self.dirs[0] + "/m")
+        np.testing.assert_array_equal(output, fp32_output)  # the golden output is the fp32 model's
+        self.assertEqual((info["weights_precision"], info["outputs"][0]["atol"], info["outputs"][0]["rtol"]),
+                         ("bf16", golden.REDUCED_PRECISION_ATOL, 0.0))
+        # The SavedModel's kernels are bf16 (rounded to nearest even), its biases fp32; its output is
+        # within the reduced tolerance of the fp32 golden output, and not equal to it.
+        import tensorflow as tf  # pylint: disable=g-import-not-at-top
+        reader = tf.train.load_checkpoint(out + "/sm/variables/variables")
+        dtypes = reader.get_variable_to_dtype_map()
+        self.assertEqual([dtypes[f"layers/0/{key}/.ATTRIBUTES/VARIABLE_VALUE"] for key in
+                          ("kernel", "recurrent_kernel", "bias")], [tf.bfloat16, tf.bfloat16, tf.float32])
+        config = load_config(os.path.join(CONFIGS, "gru_3layer.json"))
+        bits = make_weights(config)[0]["kernel"].view(np.uint32).astype(np.uint64)
+        rne = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 << 16).astype(np.uint32).view(np.float32)
+        saved = reader.get_tensor("layers/0/kernel/.ATTRIBUTES/VARIABLE_VALUE")
+        np.testing.assert_array_equal(saved.astype(np.float32), rne)
+        loaded = tf.saved_model.load(out + "/sm")
+        y = loaded.signatures["serving_default"](x=tf.constant(read(out + "/m")[1][0]))["y"].numpy()
+        ok, max_diff = golden.max_violation(y, output, golden.REDUCED_PRECISION_ATOL, 0.0)
+        self.assertTrue(ok and max_diff > 1e-6, max_diff)
+
     def test_hoist_needs_an_rnn(self):
         result = export(None, self.create_tempdir().full_path, "--trivial_multiply", "--hoist_input_projection")
         self.assertEqual(result.returncode, 1)
         self.assertEqual(result.stderr.strip().splitlines(),
                          ["export_model: --hoist_input_projection applies to an RNN (--config), not --trivial_multiply"])
+        bf16 = export(None, self.create_tempdir().full_path, "--trivial_multiply", "--weights_precision=bf16")
+        self.assertEqual((bf16.returncode, bf16.stderr.strip().splitlines()),
+                         (1, ["export_model: --weights_precision applies to an RNN (--config), not --trivial_multiply"]))
         neither = export(None, self.create_tempdir().full_path)
         self.assertEqual((neither.returncode, neither.stderr.strip().splitlines()),
                          (1, ["export_model: give exactly one of --config or --trivial_multiply"]))

@@ -52,6 +52,15 @@ std::string UnsupportedReason(Isa isa) {
   return CpuSupports(isa) ? "" : std::string("this CPU does not support the ") + IsaName(isa) + " path";
 }
 
+bool CpuSupportsAvx512Vnni() {
+  if (!CpuSupports(Isa::kAvx512)) return false;
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_cpu_supports("avx512vnni");
+#else
+  return false;
+#endif
+}
+
 Isa BestIsa() { return SupportedIsas().back(); }
 
 std::vector<Isa> SupportedIsas() {

@@ -23,6 +23,9 @@ bool CpuSupports(Isa isa);
 // "" if the CPU supports `isa`, else the one-line reason a row on it is n/a:
 // "this CPU does not support the <isa> path".
 std::string UnsupportedReason(Isa isa);
+// AVX512_VNNI on top of the avx512 path (the int8-activation kernel's vpdpbusd); false
+// whenever the avx512 path is (TFLATENCY_ISA_MAX included).
+bool CpuSupportsAvx512Vnni();
 Isa BestIsa();                     // the widest this CPU supports
 std::vector<Isa> SupportedIsas();  // narrowest first
 

@@ -126,6 +126,44 @@ void TestAgainstDequantized(const HandModelConfig& c, const std::vector<float>& 
   Check(reduced->precision() == precision && reduced->isa() == isa, name + " reports its precision and ISA");
 }
 
+// int8 activations (avx512): the vpdpbusd kernel gives exactly what its AVX-512F emulation gives (the
+// integer sums are exact; everything else is the same code), which is within the reduced tolerance of
+// the fp32 kernel on the dequantized weights but not equal to the int8 kernel that keeps h in fp32.
+void TestInt8Activations(const HandModelConfig& c, const std::vector<float>& weights,
+                         const std::vector<float>& input, int threads, const std::string& what) {
+  if (!CpuSupports(Isa::kAvx512)) return;
+  std::string error;
+  const std::string name = "int8 activations threads=" + std::to_string(threads) + " " + what;
+  auto create = [&](Int8Activations activations, const std::vector<float>& w, WeightPrecision precision) {
+    HandRnnOptions options{Isa::kAvx512, threads};
+    options.precision = precision;
+    options.int8_activations = activations;
+    return HandRnn::Create(c, w, options, &error);
+  };
+  std::unique_ptr<HandRnn> emulated = create(Int8Activations::kEmulated, weights, WeightPrecision::kInt8);
+  std::unique_ptr<HandRnn> widened = create(Int8Activations::kNone, weights, WeightPrecision::kInt8);
+  std::unique_ptr<HandRnn> fp32 = create(Int8Activations::kNone, Dequantized(c, weights, WeightPrecision::kInt8),
+                                         WeightPrecision::kFp32);
+  Check(emulated && widened && fp32, name + " creates" + (error.empty() ? "" : ": " + error));
+  if (!emulated || !widened || !fp32) return;
+  const int64_t n = OutputFloats(c);
+  std::vector<float> got(n, NAN), keep_h(n, NAN), want(n, NAN);
+  emulated->Run(input.data(), got.data());
+  widened->Run(input.data(), keep_h.data());
+  fp32->Run(input.data(), want.data());
+  const GoldenResult close = CompareToGolden(got.data(), want.data(), n, c.reduced_precision_atol, 0.0);
+  Check(close.ok, name + " (emulated) within the reduced tolerance of fp32 on its weights: " + close.Describe());
+  Check(std::memcmp(got.data(), keep_h.data(), n * 4) != 0 || c.time_steps == 1,
+        name + " quantizes h (differs from the int8 kernel that keeps h in fp32)");
+  if (!CpuSupportsAvx512Vnni()) return;
+  std::unique_ptr<HandRnn> vnni = create(Int8Activations::kVnni, weights, WeightPrecision::kInt8);
+  Check(vnni && vnni->int8_activations() == Int8Activations::kVnni, name + " VNNI creates: " + error);
+  if (!vnni) return;
+  std::vector<float> dot(n, NAN);
+  vnni->Run(input.data(), dot.data());
+  Check(std::memcmp(dot.data(), got.data(), n * 4) == 0, name + " VNNI equals its emulation bit for bit");
+}
+
 void TestRandom(Cell cell, int64_t layers, int64_t units, int64_t input_size, int64_t steps) {
   HandModelConfig c;
   c.name = "random";
@@ -141,15 +179,14 @@ void TestRandom(Cell cell, int64_t layers, int64_t units, int64_t input_size, in
   std::vector<float> weights(WeightFloats(c)), input(InputFloats(c));
   for (float& v : weights) v = uniform(rng);
   for (float& v : input) v = uniform(rng) * 5.0f;
+  const std::string what = std::string(CellName(cell)) + " " + std::to_string(layers) + "x" + std::to_string(units) +
+                           " d=" + std::to_string(input_size);
   for (Isa isa : SupportedIsas()) {
     for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
-      for (int threads : {1, 2}) {
-        TestAgainstDequantized(c, weights, input, isa, threads, precision,
-                               std::string(CellName(cell)) + " " + std::to_string(layers) + "x" +
-                                   std::to_string(units) + " d=" + std::to_string(input_size));
-      }
+      for (int threads : {1, 2}) TestAgainstDequantized(c, weights, input, isa, threads, precision, what);
     }
   }
+  for (int threads : {1, 2}) TestInt8Activations(c, weights, input, threads, what);
 }
 
 void TestModel(const std::string& prefix) {
@@ -194,6 +231,23 @@ void TestModel(const std::string& prefix) {
       }
     }
   }
+  // int8 activations: as above, and gated on the model's golden output (wrong weights fail).
+  for (int threads : {1, 2}) {
+    TestInt8Activations(c, weights, golden.input, threads, prefix);
+    if (!CpuSupports(Isa::kAvx512)) continue;
+    HandRnnOptions options{Isa::kAvx512, threads};
+    options.precision = WeightPrecision::kInt8;
+    options.int8_activations = CpuSupportsAvx512Vnni() ? Int8Activations::kVnni : Int8Activations::kEmulated;
+    const std::string name = "int8 activations threads=" + std::to_string(threads) + " " + prefix;
+    std::unique_ptr<HandRnn> rnn = HandRnn::Create(c, weights, options, &error);
+    const GoldenResult pass = rnn ? CheckHandGolden(rnn.get(), golden) : GoldenResult{};
+    Check(rnn && pass.ok && pass.max_abs_diff > 1e-6, name + " passes the reduced-precision gate: " + pass.Describe());
+    std::vector<float> wrong = weights;
+    for (int64_t i = 0; i < LayerInputSize(c, 0) * Gates(c.cell) * c.units; ++i) wrong[i] = -wrong[i];
+    std::unique_ptr<HandRnn> bad = HandRnn::Create(c, wrong, options, &error);
+    const GoldenResult fail = bad ? CheckHandGolden(bad.get(), golden) : GoldenResult{};
+    Check(bad && !fail.ok, name + " with wrong weights fails its gate: " + fail.Describe());
+  }
 }
 
 void TestNotApplicable(const std::string& prefix) {
@@ -216,6 +270,25 @@ void TestNotApplicable(const std::string& prefix) {
   unsetenv("TFLATENCY_ISA_MAX");
   automatic = HandRnn::Load(prefix, options, &error);
   Check(automatic && automatic->isa() == BestIsa(), "bf16 auto picks the widest ISA");
+  // int8 activations: int8 weights on avx512 only; vpdpbusd only where the CPU has AVX512_VNNI.
+  options.int8_activations = Int8Activations::kEmulated;
+  options.isa = Isa::kScalar;  // every CPU has it
+  refused = !HandRnn::Load(prefix, options, &error);  // bf16 weights
+  Check(refused && error == "int8 activations need int8 weights on the avx512 path", "int8 activations with bf16: " + error);
+  options.precision = WeightPrecision::kInt8;
+  refused = !HandRnn::Load(prefix, options, &error);
+  Check(refused && error == "int8 activations need int8 weights on the avx512 path", "int8 activations on scalar: " + error);
+  options.isa = Isa::kAvx512;
+  options.int8_activations = Int8Activations::kVnni;
+  setenv("TFLATENCY_ISA_MAX", "avx2", 1);
+  refused = !HandRnn::Load(prefix, options, &error);
+  Check(refused && error == "this CPU does not support the avx512 path" && !CpuSupportsAvx512Vnni(),
+        "TFLATENCY_ISA_MAX=avx2: VNNI int8 activations fail with the reason: " + error);
+  unsetenv("TFLATENCY_ISA_MAX");
+  refused = !HandRnn::Load(prefix, options, &error);
+  Check(refused == !CpuSupportsAvx512Vnni() && (!refused || error == "this CPU does not support AVX512_VNNI"),
+        "VNNI int8 activations follow the CPU: " + (refused ? error : std::string("loaded")));
+  options.int8_activations = Int8Activations::kNone;
   HandModelConfig c;
   LoadHandModelConfig(HandFilesFromPrefix(prefix).info(), &c);
   c.reduced_precision_atol = NAN;  // an info.json from before the field

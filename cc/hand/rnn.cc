@@ -59,9 +59,18 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
     *error = "threads must be in [1, " + std::to_string(kMaxThreads) + "], got " + std::to_string(options.threads);
     return nullptr;
   }
-  const Isa isa = options.isa.value_or(BestIsa());
+  const bool int8_activations = options.int8_activations != Int8Activations::kNone;
+  const Isa isa = options.isa.value_or(int8_activations ? Isa::kAvx512 : BestIsa());  // their only path
   *error = UnsupportedReason(isa);
   if (!error->empty()) return nullptr;
+  if (int8_activations && (options.precision != WeightPrecision::kInt8 || isa != Isa::kAvx512)) {
+    *error = "int8 activations need int8 weights on the avx512 path";
+    return nullptr;
+  }
+  if (options.int8_activations == Int8Activations::kVnni && !CpuSupportsAvx512Vnni()) {
+    *error = "this CPU does not support AVX512_VNNI";
+    return nullptr;
+  }
   if (options.precision != WeightPrecision::kFp32 && !(config.reduced_precision_atol >= 0)) {
     *error = "config '" + config.name + "': no reduced_precision_atol in its info.json (re-export the model): " +
              PrecisionName(options.precision) + " weights need the tolerance of their golden check";
@@ -77,10 +86,14 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
   rnn->plan_.workers = options.threads;
   rnn->plan_.skip_zero_state_product = !options.full_first_step;
   rnn->plan_.precision = options.precision;
+  rnn->plan_.int8_activations = int8_activations;
+  rnn->int8_activations_ = options.int8_activations;
+  if (options.int8_activations == Int8Activations::kVnni) rnn->run_ = hand::RunAvx512Vnni;
   rnn->Pack(weights);
   if (!rnn->packed_ || !rnn->scratch_ ||
       (options.precision != WeightPrecision::kFp32 && !rnn->narrow_) ||
-      (options.precision == WeightPrecision::kInt8 && !rnn->scales_)) {
+      (options.precision == WeightPrecision::kInt8 && !rnn->scales_) ||
+      (int8_activations && (!rnn->vnni_ || !rnn->vnni_offsets_ || !rnn->hq_ || !rnn->act_scales_))) {
     *error = "config '" + config.name + "': out of memory packing the weights";
     return nullptr;
   }
@@ -262,6 +275,7 @@ void HandRnn::Pack(const std::vector<float>& fp32_weights) {
   plan_.gate_cols = cols;
   plan_.slice = slices_.data();
   if (precision != WeightPrecision::kFp32) Narrow();
+  if (plan_.int8_activations && narrow_ && scales_) PackInt8Activations();
 
   float* s = scratch_.get();
   workspace_.gx = s;
@@ -273,6 +287,52 @@ void HandRnn::Pack(const std::vector<float>& fp32_weights) {
   workspace_.c = s;
   s += RoundUp(Hp, kAlignFloats);
   workspace_.zeros = s;
+}
+
+// int8 activations (rnn_plan.h): each slice's recurrent panels ([H][G*U] int8 in narrow_) re-laid out
+// as [ceil(H/4)][G*U][4], each column's offset 128 * sum_k q[k], the scales / 127, and the buffers of
+// the quantized h, one per worker.
+void HandRnn::PackInt8Activations() {
+  const int64_t H = plan_.units, H4 = (H + 3) / 4, cols = plan_.gate_cols;
+  const int64_t block_cols = cols / plan_.units_padded * plan_.geometry.unit_vecs * plan_.geometry.lanes;
+  int64_t panel_cols = 0;  // sum over slices of panels * block_cols
+  for (const hand::PackedSlice& slice : slices_) panel_cols += (slice.block_end - slice.block_begin) * block_cols;
+  vnni_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, RoundUp(panel_cols * H4 * 4, 64))));
+  vnni_offsets_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, RoundUp(panel_cols * 4, 64))));
+  const int64_t scale_stride = RoundUp(cols, kAlignFloats);
+  act_scales_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(scale_stride * plan_.layers) * 4)));
+  workspace_.hq_stride = RoundUp(H4 * 4, 64);
+  hq_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>(workspace_.hq_stride * plan_.workers))));
+  if (!vnni_ || !vnni_offsets_ || !act_scales_ || !hq_) return;
+  std::memset(hq_.get(), 128, static_cast<size_t>(workspace_.hq_stride * plan_.workers));  // padding rows: q_h 0
+  workspace_.hq = hq_.get();
+  int8_t* out = reinterpret_cast<int8_t*>(vnni_.get());
+  int32_t* offsets = reinterpret_cast<int32_t*>(vnni_offsets_.get());
+  for (int64_t l = 0; l < plan_.layers; ++l) {
+    const float* r_scale = slices_[l * plan_.workers].r_scale;
+    float* act_scale = act_scales_.get() + l * scale_stride;
+    for (int64_t col = 0; col < cols; ++col) act_scale[col] = r_scale[col] / kInt8Max;
+    for (int w = 0; w < plan_.workers; ++w) {
+      hand::PackedSlice& slice = slices_[l * plan_.workers + w];
+      slice.r_vnni = out;
+      slice.r_offset = offsets;
+      slice.r_act_scale = act_scale;
+      const int8_t* panel = static_cast<const int8_t*>(slice.r_narrow);
+      for (int64_t b = slice.block_begin; b < slice.block_end; ++b, panel += H * block_cols) {
+        for (int64_t col = 0; col < block_cols; ++col) {
+          int32_t sum = 0;
+          for (int64_t k = 0; k < H4 * 4; ++k) {
+            const int8_t q = k < H ? panel[k * block_cols + col] : 0;
+            out[((k / 4) * block_cols + col) * 4 + k % 4] = q;
+            sum += q;
+          }
+          offsets[col] = 128 * sum;
+        }
+        out += H4 * block_cols * 4;
+        offsets += block_cols;
+      }
+    }
+  }
 }
 
 // The packed floats (K and R already rounded to bf16 or to int8 values) narrowed element for element

@@ -28,6 +28,13 @@
 
 namespace tflatency {
 
+// int8 weights on the avx512 path: how the recurrent product treats h (rnn_plan.h).
+enum class Int8Activations {
+  kNone,      // h stays fp32, the int8 weights are widened (every ISA; the others: isa "auto" means avx512)
+  kVnni,      // h quantized to 8 bits per step, AVX512_VNNI's vpdpbusd (refused where the CPU lacks it)
+  kEmulated,  // the same integer arithmetic in plain AVX-512F: identical results, for tests
+};
+
 struct HandRnnOptions {
   std::optional<Isa> isa;  // none ("auto"): the widest this CPU supports
   int threads = 1;  // cores one inference is split across (1: this thread only; capped at the unit blocks)
@@ -39,6 +46,7 @@ struct HandRnnOptions {
   // Weights as streamed: fp32, or bf16 / int8 (per-column scales) packed once
   // here, with fp32 accumulation (cc/common/precision.h), on every ISA.
   WeightPrecision precision = WeightPrecision::kFp32;
+  Int8Activations int8_activations = Int8Activations::kNone;  // int8 weights on avx512 only
 };
 
 class HandRnn {
@@ -65,6 +73,7 @@ class HandRnn {
   WeightPrecision precision() const { return plan_.precision; }
   int threads() const { return plan_.workers; }
   bool full_first_step() const { return !plan_.skip_zero_state_product; }
+  Int8Activations int8_activations() const { return int8_activations_; }
   int64_t fma_count() const { return FmaCount(config_); }
   // fp32 parameters of the model as exported.
   int64_t weight_bytes() const { return WeightBytes(config_); }
@@ -99,9 +108,14 @@ class HandRnn {
   const float* team_input_ = nullptr;      // the current Run's, for the helpers
   float* team_output_ = nullptr;
   void Narrow();
+  void PackInt8Activations();
+  Int8Activations int8_activations_ = Int8Activations::kNone;
 
   Buffer packed_, scratch_, scales_;
   std::unique_ptr<uint8_t[], FreeDeleter8> narrow_;  // reduced precision: the panels narrowed
+  // int8 activations: R re-laid out for vpdpbusd, its column offsets (int32) and scales / 127, h quantized.
+  std::unique_ptr<uint8_t[], FreeDeleter8> vnni_, vnni_offsets_, hq_;
+  Buffer act_scales_;
   int64_t packed_floats_ = 0;
   int64_t streamed_bytes_ = 0;
 };

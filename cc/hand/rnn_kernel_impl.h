@@ -7,6 +7,10 @@
 //   LoadW(const W*) for each weight type W it instantiates RunModel<V, W> with: float, and
 //   for reduced precision uint16_t (bf16 bits: widened to fp32 exactly) and int8_t
 //   (converted to fp32 exactly; the per-column scale is applied to the sum, see kScaled)
+//   and for W = Int8Act (int8 weights and 8-bit activations, rnn_plan.h) also the integer
+//   type I and IZero, QuantizeH(h, out): 16 lanes of h -> round(127 h) + 128 as bytes,
+//   Broadcast4(p): 4 bytes into every int32 lane, DotU8S8(acc, b, w): acc + per lane the
+//   sum of 4 u8 x s8 products (vpdpbusd), ISubToFloat(a, p): float(a - int32 at p)
 // Everything here has internal linkage, so no instantiation compiled for one
 // ISA can be picked by the linker for another. Layout: rnn_plan.h.
 #ifndef HAND_TARGET
@@ -25,11 +29,17 @@ namespace {
 
 #define HAND_INLINE HAND_TARGET inline __attribute__((always_inline))
 
+// The weight type of int8 weights whose recurrent product also quantizes h (plan.int8_activations).
+struct Int8Act {};
+
 // int8 weights hold q = round(w / s) with one scale s per output column
 // (rnn_plan.h): a dot product is s * sum(q * x), so the scale is applied once
 // to each accumulated column. fp32 and bf16 weights are their own values.
 template <class W>
 constexpr bool kScaled = std::is_same_v<W, int8_t>;
+// The projection's weight type (Int8Act projects with the widened int8 weights).
+template <class W>
+using ProjectionWeight = std::conditional_t<std::is_same_v<W, Int8Act>, int8_t, W>;
 
 // The slice's panels of weight type W (fp32: the packed floats; else the narrowed copy).
 template <class W>
@@ -38,9 +48,14 @@ inline const W* KPanels(const PackedSlice& slice) {
   return static_cast<const W*>(slice.k_narrow);
 }
 template <class W>
-inline const W* RPanels(const PackedSlice& slice) {
-  if constexpr (std::is_same_v<W, float>) return slice.r_panels;
-  return static_cast<const W*>(slice.r_narrow);
+inline auto RPanels(const PackedSlice& slice) {
+  if constexpr (std::is_same_v<W, float>) {
+    return slice.r_panels;
+  } else if constexpr (std::is_same_v<W, Int8Act>) {
+    return slice.r_vnni;
+  } else {
+    return static_cast<const W*>(slice.r_narrow);
+  }
 }
 
 // sigmoid(x) = 1 / (1 + e^-x); accurate to a few ulp (V::Exp is ~1 ulp, the
@@ -168,24 +183,66 @@ HAND_INLINE const W* AccumulateRecurrent(typename V::R* acc, const W* w, const f
   return w;
 }
 
+// int8 activations: acc[0..N) += act_scale * float(sum_k hq[k] * q[k] - offset) over the panel
+// [h4][N vectors of L int32 lanes][4 bytes]; returns where the next panel starts.
+template <class V, int N>
+HAND_INLINE const int8_t* AccumulateInt8Act(typename V::R* acc, const int8_t* w, const uint8_t* hq, int64_t h4,
+                                            const int32_t* offset, const float* act_scale) {
+  typename V::I sum[N];
+#pragma GCC unroll 16
+  for (int v = 0; v < N; ++v) sum[v] = V::IZero();
+#pragma GCC unroll 2
+  for (int64_t k = 0; k < h4; ++k) {
+    const typename V::I b = V::Broadcast4(hq + 4 * k);
+#pragma GCC unroll 16
+    for (int v = 0; v < N; ++v) sum[v] = V::DotU8S8(sum[v], b, w + v * V::kLanes * 4);
+    w += N * V::kLanes * 4;
+  }
+#pragma GCC unroll 16
+  for (int v = 0; v < N; ++v) {
+    acc[v] = V::Fmadd(V::ISubToFloat(sum[v], offset + v * V::kLanes), V::Load(act_scale + v * V::kLanes), acc[v]);
+  }
+  return w;
+}
+
+// The recurrent product of one block for weight type WT (scale, inv_scale, offset: this block's).
+template <class V, int N, class WT, class P>
+HAND_INLINE P Recurrent(typename V::R* acc, P w, const float* h_prev, const uint8_t* hq, int64_t h_rows,
+                        const float* scale, const float* inv_scale, const int32_t* offset) {
+  if constexpr (std::is_same_v<WT, Int8Act>) {
+    return AccumulateInt8Act<V, N>(acc, w, hq, (h_rows + 3) / 4, offset, scale);
+  } else {
+    return AccumulateRecurrent<V, N>(acc, w, h_prev, h_rows, scale, inv_scale);
+  }
+}
+
+// Column scales of a block for weight type WT: int8's s (and 1/s), Int8Act's s/127 (and its offsets).
+template <class WT>
+inline const float* BlockScales(const PackedSlice& slice) {
+  if constexpr (std::is_same_v<WT, Int8Act>) return slice.r_act_scale;
+  return kScaled<WT> ? slice.r_scale : nullptr;
+}
+
 // One LSTM step over a slice: for every block of U = M*L units, acc = gx_t +
 // h_prev * R, then c = sig(f) c + sig(i) tanh(g), h = sig(o) tanh(c).
 // kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
 template <class V, bool kZeroState, class WT>
 HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
-                          float* c, float* h_out) {
+                          const uint8_t* hq, float* c, float* h_out) {
   constexpr int L = V::kLanes, M = V::kUnitVecs, G = 4, W = G * M * L;
   [[maybe_unused]] const int64_t h_rows = plan.units;
-  [[maybe_unused]] const WT* w = RPanels<WT>(slice);
-  [[maybe_unused]] const float* scale = kScaled<WT> ? slice.r_scale + slice.block_begin * W : nullptr;
+  [[maybe_unused]] auto w = RPanels<WT>(slice);
+  [[maybe_unused]] const float* scale = BlockScales<WT>(slice) ? BlockScales<WT>(slice) + slice.block_begin * W : nullptr;
   [[maybe_unused]] const float* inv_scale = kScaled<WT> ? slice.r_inv_scale + slice.block_begin * W : nullptr;
+  [[maybe_unused]] const int32_t* offset = slice.r_offset;
   gx_t += slice.block_begin * W;
   for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
     typename V::R acc[G * M];
 #pragma GCC unroll 16
     for (int v = 0; v < G * M; ++v) acc[v] = V::Load(gx_t + v * L);
-    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows, scale, inv_scale);
+    if constexpr (!kZeroState) w = Recurrent<V, G * M, WT>(acc, w, h_prev, hq, h_rows, scale, inv_scale, offset);
     if constexpr (kScaled<WT>) scale += W, inv_scale += W;
+    if constexpr (std::is_same_v<WT, Int8Act>) scale += W, offset += W;
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
       const typename V::R i = Sigmoid<V>(acc[0 * M + m]);
@@ -206,12 +263,13 @@ HAND_TARGET void LstmStep(const Plan& plan, const PackedSlice& slice, const floa
 // kZeroState: h_prev is the zero initial state, so the product (exactly 0) is skipped.
 template <class V, bool kZeroState, class WT>
 HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float* gx_t, const float* h_prev,
-                         float* h_out) {
+                         const uint8_t* hq, float* h_out) {
   constexpr int L = V::kLanes, M = V::kUnitVecs, G = 3, W = G * M * L;
   [[maybe_unused]] const int64_t h_rows = plan.units;
-  [[maybe_unused]] const WT* w = RPanels<WT>(slice);
-  [[maybe_unused]] const float* scale = kScaled<WT> ? slice.r_scale + slice.block_begin * W : nullptr;
+  [[maybe_unused]] auto w = RPanels<WT>(slice);
+  [[maybe_unused]] const float* scale = BlockScales<WT>(slice) ? BlockScales<WT>(slice) + slice.block_begin * W : nullptr;
   [[maybe_unused]] const float* inv_scale = kScaled<WT> ? slice.r_inv_scale + slice.block_begin * W : nullptr;
+  [[maybe_unused]] const int32_t* offset = slice.r_offset;
   gx_t += slice.block_begin * W;
   for (int64_t u0 = slice.block_begin * M * L; u0 < slice.block_end * M * L; u0 += M * L) {
     typename V::R acc[G * M];
@@ -219,8 +277,9 @@ HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float
     for (int v = 0; v < 2 * M; ++v) acc[v] = V::Load(gx_t + v * L);
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) acc[2 * M + m] = V::Load(slice.r_bias_n + u0 + m * L);
-    if constexpr (!kZeroState) w = AccumulateRecurrent<V, G * M>(acc, w, h_prev, h_rows, scale, inv_scale);
+    if constexpr (!kZeroState) w = Recurrent<V, G * M, WT>(acc, w, h_prev, hq, h_rows, scale, inv_scale, offset);
     if constexpr (kScaled<WT>) scale += W, inv_scale += W;
+    if constexpr (std::is_same_v<WT, Int8Act>) scale += W, offset += W;
 #pragma GCC unroll 4
     for (int m = 0; m < M; ++m) {
       const typename V::R z = Sigmoid<V>(acc[0 * M + m]);
@@ -234,7 +293,7 @@ HAND_TARGET void GruStep(const Plan& plan, const PackedSlice& slice, const float
 }
 
 // One worker's share of one inference; worker 0 also copies out the result.
-// W: the weight type of the panels (float, uint16_t = bf16, int8_t).
+// W: the weight type of the panels (float, uint16_t = bf16, int8_t, Int8Act).
 template <class V, class W = float>
 HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output) {
   const int64_t T = plan.time_steps, H = plan.units, Hp = plan.units_padded;
@@ -244,7 +303,7 @@ HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, con
     int64_t x_stride = plan.input_size;
     for (int64_t l = 0; l < plan.layers; ++l) {
       const PackedSlice& slice = plan.slice[l * plan.workers + worker];
-      Project<V, W>(plan, slice, x, x_stride, ws.gx);
+      Project<V, ProjectionWeight<W>>(plan, slice, x, x_stride, ws.gx);
       float* seq = ws.seq[l & 1];
       const float* h_prev = ws.zeros;
       const int64_t u_begin = slice.block_begin * V::kUnitVecs * V::kLanes;
@@ -254,16 +313,23 @@ HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, con
         const float* gx_t = ws.gx + t * plan.gate_cols;
         const bool zero_state = t == 0 && plan.skip_zero_state_product;
         float* h_t = seq + t * Hp;
+        [[maybe_unused]] uint8_t* hq = nullptr;
+        if constexpr (std::is_same_v<W, Int8Act>) {
+          hq = ws.hq + worker * ws.hq_stride;  // this worker's copy of all of h_{t-1}, quantized
+          if (!zero_state) {
+            for (int64_t u = 0; u < H; u += V::kLanes) V::QuantizeH(h_prev + u, hq + u);
+          }
+        }
         if (plan.cell == Cell::kLstm) {
           if (zero_state) {
-            LstmStep<V, true, W>(plan, slice, gx_t, h_prev, ws.c, h_t);
+            LstmStep<V, true, W>(plan, slice, gx_t, h_prev, hq, ws.c, h_t);
           } else {
-            LstmStep<V, false, W>(plan, slice, gx_t, h_prev, ws.c, h_t);
+            LstmStep<V, false, W>(plan, slice, gx_t, h_prev, hq, ws.c, h_t);
           }
         } else if (zero_state) {
-          GruStep<V, true, W>(plan, slice, gx_t, h_prev, h_t);
+          GruStep<V, true, W>(plan, slice, gx_t, h_prev, hq, h_t);
         } else {
-          GruStep<V, false, W>(plan, slice, gx_t, h_prev, h_t);
+          GruStep<V, false, W>(plan, slice, gx_t, h_prev, hq, h_t);
         }
         if (team) plan.barrier.wait(plan.barrier.context, worker);  // all of h_t is written
         h_prev = seq + t * Hp;

@@ -28,6 +28,17 @@
 // permuted column, like k_bias: k_scale, r_scale, and r_inv_scale = 1 / s).
 // Biases, inputs, states and every sum stay fp32.
 //
+// int8 activations (Plan::int8_activations, AVX-512 only): the recurrent
+// product in integers, for AVX512_VNNI's vpdpbusd (u8 x s8, 4 products summed
+// into each int32 lane). Every step each worker quantizes all of h_{t-1}
+// (|h| <= 1 for LSTM and GRU) to q_h = round(127 h) + 128 in [1, 255]
+// (Workspace::hq); R's int8 values are re-laid out per panel as
+// [ceil(H/4)][G*U][4] (r_vnni: 4 consecutive rows of a column in one int32
+// lane; rows past H are 0), with r_offset = 128 * sum_k q_w[k] per column
+// (int32) and r_act_scale = s / 127. Then acc = gx + r_act_scale *
+// float(sum_k q_h[k] q_w[k] - r_offset): the integer sum is exact, so the VNNI
+// kernel and its emulation on plain AVX-512F give identical results.
+//
 // Workers. With W workers (threads), each owns a contiguous range of unit
 // blocks ("slice") in every layer, with its own copy of that range's K and R
 // panels, so each core streams only its share. Workers meet at a barrier after
@@ -67,6 +78,11 @@ struct PackedSlice {
   const float* k_scale = nullptr;
   const float* r_scale = nullptr;
   const float* r_inv_scale = nullptr;
+  // int8 activations only: the slice's recurrent panels re-laid out, their per-column offsets
+  // ([panels][G*U] int32) and the activation-scaled column scales ([G*H'] permuted, whole layer).
+  const int8_t* r_vnni = nullptr;
+  const int32_t* r_offset = nullptr;
+  const float* r_act_scale = nullptr;
 };
 
 using tflatency::WeightPrecision;
@@ -85,6 +101,7 @@ struct Plan {
   int workers;
   bool skip_zero_state_product;  // step 0: acc = gx[0], no h_{-1} * R (h_{-1} = 0)
   WeightPrecision precision;     // which panels the kernels stream
+  bool int8_activations;         // int8 only: the recurrent product in integers (r_vnni)
   const PackedSlice* slice;  // [layers][workers]
   Barrier barrier;           // unused with one worker
 };
@@ -96,6 +113,8 @@ struct Workspace {
   float* seq[2];   // [time_steps][H'] each: a layer's h sequence (ping-pong)
   float* c;        // [H'] LSTM cell state
   float* zeros;    // [H'] h_{-1}
+  uint8_t* hq;     // int8 activations: [workers][hq_stride] each worker's quantized h_{t-1}
+  int64_t hq_stride;
 };
 
 // One worker's share of one inference over all batch rows: input
@@ -104,9 +123,12 @@ using RunFn = void (*)(const Plan& plan, const Workspace& ws, int worker, const 
 
 // Each ISA file exports its geometry and run function. The AVX ones may be
 // called only when cc/common/isa.h says the CPU supports them. Each takes every
-// WeightPrecision.
+// WeightPrecision; int8 activations are AVX-512 only: RunAvx512Vnni with
+// vpdpbusd (CpuSupportsAvx512Vnni), RunAvx512 emulating it with AVX-512F
+// integer arithmetic (same results; for tests).
 Geometry Avx512Geometry();
 void RunAvx512(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
+void RunAvx512Vnni(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 Geometry Avx2Geometry();
 void RunAvx2(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 Geometry ScalarGeometry();

@@ -29,13 +29,19 @@ TensorSpec Spec(const char* name, int64_t batch, int64_t time, int64_t width) {
 
 class PyHandModel {
  public:
-  PyHandModel(const std::string& prefix, int threads, const std::string& isa, const std::string& precision)
+  PyHandModel(const std::string& prefix, int threads, const std::string& isa, const std::string& precision,
+              const std::string& activations)
       : float32_(py::dtype::of<float>()) {
     HandRnnOptions options;
     options.threads = threads;
     std::string error;
     if (!PrecisionFromName(precision, &options.precision)) {
       throw py::value_error("precision must be fp32, bf16 or int8, got '" + precision + "'");
+    }
+    if (activations == "int8") {
+      options.int8_activations = Int8Activations::kVnni;
+    } else if (activations != "fp32") {
+      throw py::value_error("activations must be fp32 or int8, got '" + activations + "'");
     }
     if (isa != "auto") {  // "auto": the widest this CPU supports
       Isa chosen;
@@ -78,6 +84,9 @@ class PyHandModel {
   int threads() const { return rnn_->threads(); }
   std::string isa() const { return IsaName(rnn_->isa()); }
   std::string precision() const { return PrecisionName(rnn_->precision()); }
+  std::string activations() const {
+    return rnn_->int8_activations() == Int8Activations::kNone ? "fp32" : "int8";
+  }
   double max_abs_error_allowed() const { return rnn_->max_abs_error_allowed(); }
   int64_t fma_count() const { return rnn_->fma_count(); }
 
@@ -96,9 +105,11 @@ PYBIND11_MODULE(hand_rnn_py, m) {
   using tflatency::PyHandModel;
   py::class_<PyHandModel> model(m, "HandModel");
   model
-      .def(py::init<const std::string&, int, const std::string&, const std::string&>(), py::arg("prefix"),
-           py::arg("threads") = 1, py::arg("isa") = "auto", py::arg("precision") = "fp32")
+      .def(py::init<const std::string&, int, const std::string&, const std::string&, const std::string&>(),
+           py::arg("prefix"), py::arg("threads") = 1, py::arg("isa") = "auto", py::arg("precision") = "fp32",
+           py::arg("activations") = "fp32")
       .def_property_readonly("precision", &PyHandModel::precision)
+      .def_property_readonly("activations", &PyHandModel::activations)
       .def_property_readonly("threads", &PyHandModel::threads)
       .def_property_readonly("isa", &PyHandModel::isa)
       .def_property_readonly("fma_count", &PyHandModel::fma_count);

@@ -38,12 +38,13 @@ def load(name, variant=""):
     return module(name, variant).Model()
 
 
-def load_hand(prefix, threads=1, isa="auto", precision="fp32"):
+def load_hand(prefix, threads=1, isa="auto", precision="fp32", activations="fp32"):
     """The hand-written kernel (cc/hand/rnn.h) on an exported model's files, e.g. "model/model".
 
     threads=2 splits one inference across two cores; isa forces "avx512", "avx2" or "scalar";
-    precision "bf16" or "int8" packs the weights so at load (fp32 accumulation; AVX2 and scalar
-    kernels only: ValueError naming the reason where this CPU cannot run one).
+    precision "bf16" or "int8" packs the weights so at load (fp32 accumulation); with int8 weights
+    activations="int8" also quantizes h every step for AVX512_VNNI (cc/hand/rnn_plan.h). ValueError
+    names the reason where this CPU cannot run the kernel asked for.
     """
     import hand_rnn_py  # pylint: disable=g-import-not-at-top  (only programs that depend on //cc/hand:hand_rnn_py)
-    return hand_rnn_py.HandModel(prefix, threads=threads, isa=isa, precision=precision)
+    return hand_rnn_py.HandModel(prefix, threads=threads, isa=isa, precision=precision, activations=activations)

@@ -119,6 +119,24 @@ class CompiledModelTest(parameterized.TestCase):
             self.assertTrue(reduced.ok, f"{precision}: {reduced.describe()}")
             self.assertFalse(RNN.check(y).ok, f"{precision}: passes the fp32 gate, so it is not {precision}")
         self.assertEqual(compiled.load_hand("model/model").precision, "fp32")
+        with self.assertRaisesRegex(ValueError, "^activations must be fp32 or int8, got 'int4'$"):
+            compiled.load_hand("model/model", precision="int8", activations="int4")
+        with self.assertRaisesRegex(ValueError, "^int8 activations need int8 weights on the avx512 path$"):
+            compiled.load_hand("model/model", precision="bf16", activations="int8")
+        with mock.patch.dict(os.environ, {"TFLATENCY_ISA_MAX": "avx2"}):  # as on a CPU without AVX-512
+            with self.assertRaisesRegex(ValueError, "^this CPU does not support the avx512 path$"):
+                compiled.load_hand("model/model", precision="int8", activations="int8")
+
+    def test_hand_kernel_int8_activations(self):
+        try:
+            model = compiled.load_hand("model/model", precision="int8", activations="int8")
+        except ValueError as e:  # no AVX-512 or no AVX512_VNNI here: the reason, then nothing to run
+            self.assertRegex(str(e), "^this CPU does not support (the avx512 path|AVX512_VNNI)$")
+            return
+        self.assertEqual((model.precision, model.activations, model.isa), ("int8", "int8", "avx512"))
+        y = model(RNN.inputs[0])
+        self.assertTrue(RNN.check(y, "int8").ok, RNN.check(y, "int8").describe())
+        self.assertFalse(RNN.check(y).ok, "passes the fp32 gate, so it is not int8")
         with self.assertRaisesRegex(ValueError, "precision must be fp32, bf16 or int8, got 'fp16'"):
             compiled.load_hand("model/model", precision="fp16")
         with mock.patch.dict(os.environ, {"TFLATENCY_ISA_MAX": "avx2"}):  # as on a CPU without AVX-512

@@ -12,7 +12,9 @@ Precision is part of the name too: a variant (or a bound's name) with a
 `_bf16` or `_int8` segment computes with weights of that precision
 (hand/avx2_int8/rnn, tflite/interpreter/one_thread_int8/rnn,
 bound/weight_stream_bf16); every other path is fp32. Its fp32 twin is the same
-name without that segment (hand/avx2/rnn, bound/weight_stream).
+name without that segment, nor one saying how the reduced precision is computed
+(hand/avx512_int8_vnni/rnn: 8-bit activations with AVX512_VNNI) (hand/avx2/rnn,
+hand/avx512/rnn, bound/weight_stream).
 """
 
 import re
@@ -20,6 +22,7 @@ import re
 KINDS = ("rnn", "model", "trivial", "bound")
 FP32 = "fp32"
 REDUCED_PRECISIONS = ("bf16", "int8")  # tflatency.golden.PRECISIONS beyond fp32
+PRECISION_METHODS = ("vnni",)  # name parts that only qualify a reduced precision (not in the fp32 twin)
 
 # Order of the report's rows: by kind, then group, then variant, then name.
 _KIND_ORDER = {"rnn": 0, "model": 0, "trivial": 1, "bound": 3}
@@ -95,5 +98,6 @@ def fp32_twin(name):
         return None
     segments, middle = _middle(name)
     for i in middle:
-        segments[i] = "_".join(p for p in segments[i].split("_") if p not in REDUCED_PRECISIONS)
+        segments[i] = "_".join(p for p in segments[i].split("_")
+                               if p not in REDUCED_PRECISIONS + PRECISION_METHODS)
     return "/".join(segments)

@@ -23,6 +23,8 @@ class NamingTest(absltest.TestCase):
     def test_precision_and_twin_from_the_name(self):
         cases = {
             "hand/avx2_int8/rnn": ("int8", "hand/avx2/rnn"),
+            "hand/avx512_int8_vnni/rnn": ("int8", "hand/avx512/rnn"),
+            "aot/znver5_bf16/rnn": ("bf16", "aot/znver5/rnn"),
             "hand/avx2_bf16_2threads/rnn": ("bf16", "hand/avx2_2threads/rnn"),
             "tflite/interpreter/one_thread_int8/rnn": ("int8", "tflite/interpreter/one_thread/rnn"),
             "bound/weight_stream_bf16": ("bf16", "bound/weight_stream"),

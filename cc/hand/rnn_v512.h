@@ -1,0 +1,73 @@
+// The hand-written kernel's 16-lane AVX-512 vector type for rnn_kernel_impl.h,
+// shared by rnn_avx512.cc and rnn_avx512_vnni.cc. The including file first
+// defines HAND_V_INLINE (static inline, always_inline, with its own target
+// attribute) and includes it inside its anonymous namespace, so each file gets
+// its own copy compiled for its own target; each then derives its V with the
+// one thing that differs, DotU8S8 (vpdpbusd, or its emulation).
+// The includer has included <immintrin.h>, <cstdint> and <cstring> (this file is read inside a namespace).
+#ifndef HAND_V_INLINE
+#error "define HAND_V_INLINE before including rnn_v512.h"
+#endif
+
+struct V512Base {
+  using R = __m512;
+  static constexpr int kLanes = 16;
+  static constexpr int kUnitVecs = 2;   // LSTM: 8 accumulators per panel, 32 units
+  static constexpr int kProjVecs = 8;
+  static constexpr int kProjRows = 3;   // 3 x 8 accumulators + 3 broadcasts < 32 zmm
+
+  using I = __m512i;  // int8 activations: int32 lanes
+  HAND_V_INLINE R Load(const float* p) { return _mm512_loadu_ps(p); }
+  HAND_V_INLINE R LoadW(const float* p) { return Load(p); }
+  // bf16 bits -> fp32: zero-extend to 32 bits and shift into the upper half (exact).
+  HAND_V_INLINE R LoadW(const uint16_t* p) {
+    const __m512i wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+  }
+  // int8 -> int32 -> fp32 (exact); the column scale is applied to the sum.
+  HAND_V_INLINE R LoadW(const int8_t* p) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+  }
+  HAND_V_INLINE void Store(float* p, R v) { _mm512_storeu_ps(p, v); }
+  HAND_V_INLINE R Set1(float x) { return _mm512_set1_ps(x); }
+  HAND_V_INLINE R Zero() { return _mm512_setzero_ps(); }
+  HAND_V_INLINE R Add(R a, R b) { return _mm512_add_ps(a, b); }
+  HAND_V_INLINE R Sub(R a, R b) { return _mm512_sub_ps(a, b); }
+  HAND_V_INLINE R Mul(R a, R b) { return _mm512_mul_ps(a, b); }
+  HAND_V_INLINE R Fmadd(R a, R b, R c) { return _mm512_fmadd_ps(a, b, c); }
+  HAND_V_INLINE R Div(R a, R b) { return _mm512_div_ps(a, b); }
+  // e^x, Cephes expf: n = round(x log2 e), r = x - n ln 2 (two-part), degree-6
+  // polynomial, scaled by 2^n; inputs clamped to [-87, 88] (no inf, no denormals).
+  HAND_V_INLINE R Exp(R x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, Set1(-87.0f)), Set1(88.0f));
+    const R n = _mm512_roundscale_ps(Mul(x, Set1(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    R r = _mm512_fnmadd_ps(n, Set1(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, Set1(-2.12194440e-4f), r);
+    R p = Set1(1.9875691500e-4f);
+    p = Fmadd(p, r, Set1(1.3981999507e-3f));
+    p = Fmadd(p, r, Set1(8.3334519073e-3f));
+    p = Fmadd(p, r, Set1(4.1665795894e-2f));
+    p = Fmadd(p, r, Set1(1.6666665459e-1f));
+    p = Fmadd(p, r, Set1(5.0000001201e-1f));
+    const R y = Fmadd(p, Mul(r, r), Add(r, Set1(1.0f)));
+    return _mm512_scalef_ps(y, n);
+  }
+
+  // int8 activations (rnn_plan.h).
+  HAND_V_INLINE I IZero() { return _mm512_setzero_si512(); }
+  // 16 floats of h (|h| <= 1) -> round(127 h) + 128 in [1, 255], as bytes (rounding: to nearest even).
+  HAND_V_INLINE void QuantizeH(const float* h, uint8_t* out) {
+    __m512i q = _mm512_cvtps_epi32(Mul(Load(h), Set1(127.0f)));
+    q = _mm512_min_epi32(_mm512_max_epi32(q, _mm512_set1_epi32(-127)), _mm512_set1_epi32(127));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(_mm512_add_epi32(q, _mm512_set1_epi32(128))));
+  }
+  HAND_V_INLINE I Broadcast4(const uint8_t* p) {
+    int32_t four;
+    std::memcpy(&four, p, 4);
+    return _mm512_set1_epi32(four);
+  }
+  HAND_V_INLINE R ISubToFloat(I a, const int32_t* p) {
+    return _mm512_cvtepi32_ps(_mm512_sub_epi32(a, _mm512_loadu_si512(p)));
+  }
+};
