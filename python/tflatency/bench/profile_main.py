@@ -142,6 +142,8 @@ def profile(argv):
     for bucket in table.display:
         share = result["buckets"][bucket.key] / result["samples"]
         print(f"  {bucket.label:38s} {100 * share:5.1f}%  {share * median:9.2f} us")
+    for library in result["stripped_modules"] or []:
+        print(f"profile: unresolved samples in {library}: the file has no symbol table (stripped by whoever built it)")
     print(f"profile: flame graph: {os.path.join(folder, profiling.FOLDER, result['flamegraph'])}")
     print(folder, flush=True)
     return 0

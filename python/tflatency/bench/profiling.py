@@ -7,6 +7,7 @@ which the profiler does not see (record.py's gate). What it writes into
 
   <stem>.json    {"name", "program", "tool", "event", "frequency_hz", "calls", "median_us",
                   "samples", "buckets": {key: samples}, "unresolved_modules": {library: samples},
+                  "stripped_modules": [the unresolved libraries whose file has no symbol table],
                   "folded", "flamegraph", "error"}  (error: one line, every other number null)
   <stem>.folded  the folded stacks (flamegraph.pl and inferno read them too)
   <stem>.svg     the flame graph
@@ -31,6 +32,7 @@ from tflatency.profile import flamegraph
 from tflatency.profile import fold
 from tflatency.profile import paths
 from tflatency.profile import record
+from tflatency.profile import symbols
 from tflatency.report import naming
 
 FOLDER = "profiles"
@@ -78,7 +80,8 @@ def profile_case(planned, median_us, results_dir, time_limit, env=None, run_unde
     result = {"name": names.report_name(planned.case, suffix), "program": planned.program.label, "tool": tool,
               "event": None, "frequency_hz": None, "calls": calls,
               "median_us": None if median_us is None else round(median_us, 3), "samples": None,
-              "buckets": None, "unresolved_modules": None, "folded": None, "flamegraph": None, "error": None}
+              "buckets": None, "unresolved_modules": None, "stripped_modules": None, "folded": None,
+              "flamegraph": None, "error": None}
     if tool == "perf" and perf_problem:
         result["error"] = perf_problem
     else:
@@ -95,8 +98,11 @@ def profile_case(planned, median_us, results_dir, time_limit, env=None, run_unde
             with open(os.path.join(out, stem + ".svg"), "w", encoding="utf-8") as f:
                 f.write(flamegraph.render(recording.folded, f"{result['name']}: {recording.tool}, "
                                           f"{recording.event}, {calls} calls", table))
+            stripped = sorted(m for m in tally.unresolved_modules if m in recording.libraries
+                              and symbols.has_symbol_table(recording.libraries[m]) is False)
             result.update(event=recording.event, frequency_hz=recording.frequency_hz, samples=tally.samples,
                           buckets=tally.buckets, unresolved_modules=tally.unresolved_modules,
+                          stripped_modules=stripped,
                           folded=stem + ".folded", flamegraph=stem + ".svg")
         finally:
             if os.path.exists(scratch):

@@ -42,6 +42,17 @@ def from_perf_script(text):
     return folded
 
 
+def library_paths(text):
+    """{library file name: its path} of every library in `perf script -F comm,tid,ip,sym,dso` output
+    (the folded frames keep only the file name)."""
+    paths = {}
+    for line in text.splitlines():
+        match = _PERF_FRAME.match(line)
+        if match and match.group(3).startswith("/"):
+            paths.setdefault(os.path.basename(match.group(3)), match.group(3))
+    return paths
+
+
 def read_folded(text):
     """Counter of 'stack count' lines (py-spy --format raw, or our own .folded files)."""
     folded = collections.Counter()

@@ -20,6 +20,17 @@ class FoldTest(unittest.TestCase):
             "[unknown] ([unknown]);[unknown] ([unknown])": 1,
         })
 
+    def test_library_paths_of_the_fixture(self):
+        with open(os.path.join(TESTDATA, "perf_script.txt"), encoding="utf-8") as f:
+            libraries = fold.library_paths(f.read())
+        self.assertEqual(libraries, {
+            "libc.so.6": "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            "libtensorflow_framework.so.2":
+                "/home/user/tflatency/.venv/lib/python3.11/site-packages/tensorflow/libtensorflow_framework.so.2",
+            "libtensorflow_cc.so.2": "/home/user/tflatency/.venv/lib/python3.11/site-packages/tensorflow/libtensorflow_cc.so.2",
+            "session_bench": "/root/.cache/bazel/execroot/cc/session_bench",
+        })
+
     def test_round_trip_heaviest_first(self):
         folded = fold.read_folded("a (x);b (y) 3\nmalformed line\na (x) 5\n")
         self.assertEqual(dict(folded), {"a (x);b (y)": 3, "a (x)": 5})

@@ -48,6 +48,7 @@ class Recording:
     event: str       # what a sample is
     frequency_hz: int
     folded: object   # collections.Counter {'root;...;leaf': samples}
+    libraries: dict = dataclasses.field(default_factory=dict)  # perf: {library file name: path}
 
 
 def py_spy_path():
@@ -154,6 +155,7 @@ class _Perf:
                               capture_output=True, text=True, errors="replace", check=False)
         if done.returncode != 0:
             raise ProfileError(f"perf script failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+        self.libraries = fold.library_paths(done.stdout)
         return fold.from_perf_script(done.stdout)
 
 
@@ -231,4 +233,4 @@ def record(argv, tool, log_path, time_limit, env=None):
         folded = profiler.folded()
         if not folded:
             raise ProfileError(f"{tool} recorded no samples")
-        return Recording(profiler.tool, profiler.event, profiler.hz, folded)
+        return Recording(profiler.tool, profiler.event, profiler.hz, folded, getattr(profiler, "libraries", {}))

@@ -49,7 +49,10 @@ def section(summary):
     for p in ok:
         prof = p["profile"]
         if prof["unresolved_share"] and prof["unresolved_share"] >= 0.01:
-            libs = ", ".join(f"{lib} {fmt.percent(share)}%" for lib, share in list(prof["unresolved_modules"].items())[:4])
+            stripped = set(prof.get("stripped_modules") or [])
+            libs = ", ".join(f"{lib} {fmt.percent(share)}%" + (" (stripped: the file has no symbol table)"
+                                                                 if lib in stripped else "")
+                             for lib, share in list(prof["unresolved_modules"].items())[:4])
             flag = "" if prof["resolved_enough"] else " (below 90% resolved)"
             lines.append(f"- unresolved in {p['name']}: {fmt.percent(prof['unresolved_share'])}%{flag}: {libs}")
     not_taken = [p for p in profiled if p["profile"]["status"] != "ok"]

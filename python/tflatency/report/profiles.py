@@ -84,6 +84,7 @@ def _block(raw, median_us, table):
         "us": {k: s * median_us for k, s in shares.items()} if ok and median_us is not None else None,
         "unresolved_share": shares["unresolved"] if ok else None,
         "unresolved_modules": {m: n / samples for m, n in unresolved.items()} if ok else None,
+        "stripped_modules": (raw.get("stripped_modules") or []) if ok else None,
         "resolved_enough": (1 - shares["unresolved"]) >= MIN_RESOLVED if ok else None,
         "flamegraph": os.path.join(FOLDER, raw["flamegraph"]) if ok and raw.get("flamegraph") else None,
         "folded": os.path.join(FOLDER, raw["folded"]) if ok and raw.get("folded") else None,

@@ -177,7 +177,9 @@ class ProfileMarkdownTest(absltest.TestCase):
         # default_threads: 400 of 1000 samples in the thread pool, of a 110 us median.
         self.assertIn("| cpp_api/default_threads/rnn | 110 | 1000 | 13000 | 0 | 0 | 25 (27.5) | 40 (44.0) |", section)
         self.assertIn("[svg](profiles/cpp_api__default_threads__rnn.svg)", section)
-        self.assertIn("- unresolved in cpp_api/default_threads/rnn: 3.0%: libtensorflow_framework.so.2 2.0%", section)
+        self.assertIn("- unresolved in cpp_api/default_threads/rnn: 3.0%: libtensorflow_framework.so.2 2.0%, ", section)
+        self.assertIn("- unresolved in cpp_api/inline/rnn: 2.0%: libtensorflow_cc.so.2 2.0% (stripped: the file has "
+                      "no symbol table)", section)
         self.assertIn("- no profile of python/signature/rnn: py-spy could not attach: Permission Denied", section)
         self.assertIn("| cpp_api/inline/rnn | 40 | 1.00 | 150 | 120 | 90.0 | 90.0 | 30.0 | 30.0 | MatMul 55.0 |", section)
         self.assertIn("| cpp_api/default_threads/rnn | 40 | 1.09 | 300 | 220 | 120 | 110 | 110 | 80.0 |", section)
