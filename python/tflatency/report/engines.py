@@ -3,14 +3,16 @@
 A path's engine is its family: TensorFlow's paths by how they run (python/*,
 cpp_api/*, aot/*, python_compiled/*), LiteRT (tflite/*) and each peer engine
 (peer/<engine>/*: onnxruntime, jax, numpy, pytorch, openvino, iree, ...). Each row
-is the engine's fastest ok variant, unpinned and pinned to one CPU
+is the engine's fastest ok fp32 variant, unpinned and pinned to one CPU
 (variants ending in _pinned), with its median and p10-p90, and its ratio to
-the fastest ok TensorFlow path of the same kind. Engines none of whose
+the fastest ok fp32 TensorFlow path of the same kind: a bf16/int8 variant
+computes something else (the Precision table compares those with their twins). Engines none of whose
 variants is ok still get a row saying why (FAILED or n/a, the first reason).
 Computed from summary.json's paths only, so a stored summary re-renders the same.
 """
 
 from tflatency.report import decompose
+from tflatency.report import naming
 
 PINNED = "_pinned"
 # TensorFlow's own paths, by group, in the order users meet them.
@@ -44,6 +46,7 @@ def _is_pinned(path):
 def compare(paths, kind):
     """[{engine, title, tensorflow, best, best_pinned, not_ok, variants, ratio, ratio_pinned}] for `kind`:
     best/best_pinned are path dicts or None; not_ok the first FAILED or n/a path when none is ok."""
+    paths = [p for p in paths if (p.get("precision") or naming.precision_of(p["name"])) == naming.FP32]
     engines = {}
     for path in paths:
         if path["kind"] != kind:

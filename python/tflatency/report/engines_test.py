@@ -5,12 +5,14 @@ from absl.testing import absltest
 from tflatency.report import engines
 from tflatency.report import load
 from tflatency.report import markdown
+from tflatency.report import naming
 from tflatency.report import summary as summary_lib
 
 
 def _path(name, median=None, status="ok", reason=None):
     group, kind = name.split("/")[0], name.split("/")[-1]
     return {"name": name, "group": group, "kind": kind, "status": status, "reason": reason,
+            "precision": naming.precision_of(name),
             "median_us": median if status == "ok" else None,
             "p10_us": median * 0.9 if median else None, "p90_us": median * 1.2 if median else None}
 
@@ -31,6 +33,8 @@ PATHS = [
     _path("peer/openvino/one_thread_pinned/rnn", status="n/a", reason="openvino cannot be imported"),
     _path("peer/iree/local_sync/rnn", 90.0),
     _path("peer/iree/local_sync_pinned/rnn", 40.0),
+    _path("peer/iree/local_sync_int8/rnn", 10.0),  # reduced precision: not compared here
+    _path("python_compiled/hand_int8/rnn", 6.0),
 ]
 
 
@@ -51,6 +55,10 @@ class CompareTest(absltest.TestCase):
         self.assertEqual(pytorch["variants"], 4)
         self.assertAlmostEqual(pytorch["ratio"], 80.0 / 12.0)
         self.assertAlmostEqual(self.rows["peer/iree"]["ratio_pinned"], 40.0 / 12.0)
+
+    def test_only_fp32_variants_compete(self):
+        self.assertEqual(self.rows["peer/iree"]["best"]["name"], "peer/iree/local_sync/rnn")
+        self.assertEqual(self.rows["python_compiled"]["best"]["name"], "python_compiled/aot/rnn")
 
     def test_an_engine_with_no_ok_variant_says_why(self):
         openvino = self.rows["peer/openvino"]

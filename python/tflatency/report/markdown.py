@@ -218,8 +218,8 @@ def _engines_section(summary):
         return []
     fastest_tf = rows[0]["fastest_tensorflow"]
     lines = ["## Engines", "",
-             f"Each engine's fastest ok variant ({_KIND_TITLES.get(kind, kind)}), unpinned and pinned to one CPU; "
-             f"x TF = its median / the fastest ok TensorFlow path "
+             f"Each engine's fastest ok fp32 variant ({_KIND_TITLES.get(kind, kind)}), unpinned and pinned to one CPU "
+             f"(bf16/int8 variants: the Precision table); x TF = its median / the fastest ok fp32 TensorFlow path "
              f"({fastest_tf['name'] + ' ' + fmt.us(fastest_tf['median_us']) + ' us' if fastest_tf else 'none'}).",
              "", "| Engine | Fastest variant | Median us | p10-p90 us | x TF | Fastest pinned | Median us | "
              "p10-p90 us | x TF | Variants |", "|---|---|--:|--:|--:|---|--:|--:|--:|--:|"]
