@@ -82,6 +82,12 @@ void TestInt8RoundTrip() {
   Check(within, "int8: dequantized within half a step of the weight");
 }
 
+// Weights that must fail every gate: layer 0's input kernel negated.
+std::vector<float> WrongWeights(const HandModelConfig& c, std::vector<float> weights) {
+  for (int64_t i = 0; i < LayerInputSize(c, 0) * Gates(c.cell) * c.units; ++i) weights[i] = -weights[i];
+  return weights;
+}
+
 // The fp32 weights the reduced-precision kernel computes with: K and R bf16-rounded, or q * scale.
 std::vector<float> Dequantized(const HandModelConfig& c, std::vector<float> weights, WeightPrecision precision) {
   const int64_t GH = Gates(c.cell) * c.units;
@@ -223,9 +229,7 @@ void TestModel(const std::string& prefix) {
         tight.reduced_precision_atol = pass.max_abs_diff * 0.99;
         std::unique_ptr<HandRnn> strict = HandRnn::Create(tight, weights, options, &error);
         Check(strict && !CheckHandGolden(strict.get(), golden).ok, name + " fails a tolerance just under its error");
-        std::vector<float> wrong = weights;
-        for (int64_t i = 0; i < LayerInputSize(c, 0) * Gates(c.cell) * c.units; ++i) wrong[i] = -wrong[i];
-        std::unique_ptr<HandRnn> bad = HandRnn::Create(c, wrong, options, &error);
+        std::unique_ptr<HandRnn> bad = HandRnn::Create(c, WrongWeights(c, weights), options, &error);
         const GoldenResult fail = bad ? CheckHandGolden(bad.get(), golden) : GoldenResult{};
         Check(bad && !fail.ok, name + " with wrong weights fails its gate: " + fail.Describe());
       }
@@ -242,9 +246,7 @@ void TestModel(const std::string& prefix) {
     std::unique_ptr<HandRnn> rnn = HandRnn::Create(c, weights, options, &error);
     const GoldenResult pass = rnn ? CheckHandGolden(rnn.get(), golden) : GoldenResult{};
     Check(rnn && pass.ok && pass.max_abs_diff > 1e-6, name + " passes the reduced-precision gate: " + pass.Describe());
-    std::vector<float> wrong = weights;
-    for (int64_t i = 0; i < LayerInputSize(c, 0) * Gates(c.cell) * c.units; ++i) wrong[i] = -wrong[i];
-    std::unique_ptr<HandRnn> bad = HandRnn::Create(c, wrong, options, &error);
+    std::unique_ptr<HandRnn> bad = HandRnn::Create(c, WrongWeights(c, weights), options, &error);
     const GoldenResult fail = bad ? CheckHandGolden(bad.get(), golden) : GoldenResult{};
     Check(bad && !fail.ok, name + " with wrong weights fails its gate: " + fail.Describe());
   }

@@ -7,7 +7,6 @@ command line in runs.jsonl; b/x/golden/rnn fails its golden check on B only.
 
 import os
 import sys
-import tempfile
 
 from absl.testing import absltest
 
@@ -36,9 +35,7 @@ class AbRunTest(absltest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        base = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
-        cls.fake_dir, cls.top = os.path.join(base, "fake"), os.path.join(base, "results")
-        os.makedirs(cls.fake_dir)
+        base, cls.fake_dir, cls.top = testlib.scratch()
         settings = flags.parse(["bench", *testlib.FAST_FLAGS, "--repetitions=3", ONLY, f"--results_dir={cls.top}"],
                                root=base)
         top = results.ResultsFolder.create(cls.top, base)

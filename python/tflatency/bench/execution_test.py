@@ -9,7 +9,6 @@ the `_pinned` renaming, the per-call pass, and the plain progress lines.
 
 import os
 import re
-import tempfile
 
 from absl.testing import absltest
 
@@ -38,9 +37,7 @@ class FaultyRunTest(absltest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        base = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
-        cls.fake_dir, cls.results = os.path.join(base, "fake"), os.path.join(base, "results")
-        os.makedirs(cls.fake_dir)
+        _, cls.fake_dir, cls.results = testlib.scratch()
         cls.proc = testlib.run(PROGRAMS, cls.fake_dir, cls.results)
         cls.summary = {p["name"]: p for p in testlib.read_json(os.path.join(cls.results, "summary.json"))["paths"]}
 
@@ -125,9 +122,7 @@ class OnlyTest(absltest.TestCase):
 
     def setUp(self):
         super().setUp()
-        base = self.create_tempdir().full_path
-        self.fake_dir, self.results = os.path.join(base, "fake"), os.path.join(base, "results")
-        os.makedirs(self.fake_dir)
+        _, self.fake_dir, self.results = testlib.scratch(self.create_tempdir().full_path)
 
     def test_only_runs_the_matching_cases(self):
         proc = testlib.run(PROGRAMS[:3], self.fake_dir, self.results, "--only=ok|peak")

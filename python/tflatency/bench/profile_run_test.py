@@ -7,7 +7,6 @@ samples, buckets that add up to them and a flame graph), else every profile hold
 """
 
 import os
-import tempfile
 
 from absl.testing import absltest
 
@@ -24,9 +23,7 @@ class ProfileRunTest(absltest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        base = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
-        cls.fake_dir, cls.results = os.path.join(base, "fake"), os.path.join(base, "results")
-        os.makedirs(cls.fake_dir)
+        _, cls.fake_dir, cls.results = testlib.scratch()
         cls.proc = testlib.run(PROGRAMS, cls.fake_dir, cls.results, "--profile")
         cls.perf_problem = record.perf_available()
         print(f"perf here: {cls.perf_problem or 'records'}")

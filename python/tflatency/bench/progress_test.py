@@ -82,9 +82,7 @@ class SummaryTest(absltest.TestCase):
 class TerminalTest(absltest.TestCase):
 
     def test_live_line_and_summary_on_a_terminal(self):
-        base = self.create_tempdir().full_path
-        fake_dir, results = os.path.join(base, "fake"), os.path.join(base, "results")
-        os.makedirs(fake_dir)
+        _, fake_dir, results = testlib.scratch(self.create_tempdir().full_path)
         leader, follower = pty.openpty()
         proc = subprocess.Popen(testlib.command([testlib.program("//fake:a", {"a/x/one/rnn": "ok", "a/x/two/rnn": "crash"})],
                                                 fake_dir, results),

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORCHESTRATOR = os.path.join(HERE, "testdata", "fake_orchestrator.py")
@@ -23,6 +24,15 @@ FAST_FLAGS = ("--repetitions=2", "--min_time=0.01", "--path_timeout=3", "--per_c
 def program(label, cases, **options):
     """One fake program: cases maps case name -> fake_benchmark behaviour."""
     return dict(label=label, cases=cases, **options)
+
+
+def scratch(base=None):
+    """(base, fake_dir, results_dir) for one orchestrator run: fake_dir (the fake programs' records) created,
+    results_dir not yet; base is a new folder under the test's TEST_TMPDIR unless given."""
+    base = base or tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+    fake_dir = os.path.join(base, "fake")
+    os.makedirs(fake_dir)
+    return base, fake_dir, os.path.join(base, "results")
 
 
 def command(programs, fake_dir, results_dir, *flags):
