@@ -19,6 +19,14 @@
 //                             --isa if it has such a kernel, else AVX2 (context
 //                             bound_isa_<precision>); a row saying n/a with the reason
 //                             where neither can run
+//   bound/weight_stream_int8_vnni, bound/weight_stream_bf16_dpbf16  the same with
+//                             the activations narrowed too (inside the timed work:
+//                             int8 one dynamic scale per row, bf16 rounded) and
+//                             AVX512_VNNI's vpdpbusd (exact int32 sums) / AVX512_BF16's
+//                             vdpbf16ps: the memory bound of a kernel using them;
+//                             avx512 only: n/a with the reason where the CPU lacks
+//                             the extension (TFLATENCY_ISA_MAX below avx512 too) or
+//                             --isa is narrower
 //   bound/weight_stream_per_step  NOT a bound: every matrix once per time step
 //                             (the naive order; bound/per_step_model.h), for comparison
 //   bound/fma_peak_2cores, bound/weight_stream_2cores  the same two bounds with
@@ -38,6 +46,7 @@
 // weight byte once (one matrix times a vector) and bound/weight_stream_2cores.
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -131,15 +140,15 @@ void BM_NotApplicable(benchmark::State& state, std::string reason) {
   }
 }
 
-// The ISA of a reduced-precision bound: --isa if it has a kernel for `precision`, else AVX2; "" and
-// *why when neither can run here.
-bool NarrowIsa(Isa wanted, WeightPrecision precision, Isa* isa, std::string* why) {
-  *why = NarrowStreamModel::Supported(wanted, precision);
+// The ISA of a reduced-precision bound: --isa if it has a kernel for `precision` and `activations`, else
+// AVX2; false and *why when neither can run here.
+bool NarrowIsa(Isa wanted, WeightPrecision precision, NarrowActivations activations, Isa* isa, std::string* why) {
+  *why = NarrowStreamModel::Supported(wanted, precision, activations);
   if (why->empty()) {
     *isa = wanted;
     return true;
   }
-  if (wanted != Isa::kAvx2 && NarrowStreamModel::Supported(Isa::kAvx2, precision).empty()) {
+  if (wanted != Isa::kAvx2 && NarrowStreamModel::Supported(Isa::kAvx2, precision, activations).empty()) {
     *isa = Isa::kAvx2;
     return true;
   }
@@ -254,26 +263,41 @@ int Main(int argc, char** argv) {
         ->UseRealTime();
   }
   // Reduced-precision weight streams (an RNN's: the hand kernel's arithmetic), one core.
+  struct NarrowBound {
+    WeightPrecision precision;
+    NarrowActivations activations;
+    // Of the row's name and its context keys: bf16, int8_vnni (cc/common/precision.h's DotProductName).
+    std::string suffix() const {
+      return std::string(PrecisionName(precision)) +
+             (activations == NarrowActivations::kNarrowed ? std::string("_") + DotProductName(precision) : "");
+    }
+  };
+  const NarrowBound narrow_bounds[] = {
+      {WeightPrecision::kBf16, NarrowActivations::kFp32},
+      {WeightPrecision::kInt8, NarrowActivations::kFp32},
+      {WeightPrecision::kInt8, NarrowActivations::kNarrowed},
+      {WeightPrecision::kBf16, NarrowActivations::kNarrowed},
+  };
   std::vector<std::unique_ptr<NarrowStreamModel>> narrow_models;
   std::vector<std::string> narrow_errors;
-  narrow_errors.reserve(2);
+  narrow_errors.reserve(std::size(narrow_bounds));  // the benchmarks keep pointers to its elements
   bool narrow_ok = true;
-  for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
+  for (const NarrowBound& bound : narrow_bounds) {
     if (config.any_model) break;
-    const std::string name = std::string("bound/weight_stream_") + PrecisionName(precision);
+    const std::string name = "bound/weight_stream_" + bound.suffix();
     Isa isa;
     std::string why;
-    if (!NarrowIsa(config.isa, precision, &isa, &why)) {
+    if (!NarrowIsa(config.isa, bound.precision, bound.activations, &isa, &why)) {
       benchmark::RegisterBenchmark(name.c_str(), BM_NotApplicable, why)->UseRealTime();
       continue;
     }
-    narrow_models.emplace_back(new NarrowStreamModel(shape, isa, precision));
+    narrow_models.emplace_back(new NarrowStreamModel(shape, isa, bound.precision, bound.activations));
     narrow_errors.push_back(narrow_models.back()->Verify());
     if (!narrow_errors.back().empty()) {
       std::fprintf(stderr, "bound_bench: %s\n", narrow_errors.back().c_str());
       narrow_ok = false;
     }
-    benchmark::AddCustomContext(std::string("bound_isa_") + PrecisionName(precision), IsaName(isa));
+    benchmark::AddCustomContext("bound_isa_" + bound.suffix(), IsaName(isa));
     benchmark::AddCustomContext(name.substr(6) + "_bytes", std::to_string(narrow_models.back()->streamed_bytes()));
     benchmark::RegisterBenchmark(name.c_str(), BM_WeightStream<NarrowStreamModel>, narrow_models.back().get(),
                                  &narrow_errors.back(), nullptr, narrow_models.back()->streamed_bytes(), fmas)

@@ -1,7 +1,10 @@
-// The scalar panels of the reduced-precision weight-stream bounds and the
-// dispatch (see narrow_kernels.h). Built with -fno-tree-vectorize, like kernels_scalar.cc.
+// The scalar panels of the reduced-precision weight-stream bounds, the scalar
+// reference of the activations' narrowing, and the dispatch (see
+// narrow_kernels.h). Built with -fno-tree-vectorize, like kernels_scalar.cc.
 #include "cc/bound/narrow_kernels.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 
@@ -40,6 +43,34 @@ NarrowPanelFn NarrowPanelKernel(Isa isa, WeightPrecision precision) {
     case Isa::kAvx2: return int8 ? &avx2::NarrowPanelInt8 : &avx2::NarrowPanelBf16;
     case Isa::kScalar: return int8 ? &ScalarPanel<int8_t> : &ScalarPanel<uint16_t>;
     default: return nullptr;
+  }
+}
+
+float NarrowRow(WeightPrecision precision, const float* x, int64_t k, void* out) {
+  const int64_t group = DotProductGroup(precision), padded = (k + group - 1) / group * group;
+  if (precision == WeightPrecision::kBf16) {
+    uint16_t* bits = static_cast<uint16_t*>(out);
+    for (int64_t i = 0; i < padded; ++i) bits[i] = i < k ? Bf16Bits(x[i]) : 0;
+    return 1.0f;
+  }
+  float max_abs = 0.0f;
+  for (int64_t i = 0; i < k; ++i) max_abs = std::max(max_abs, std::fabs(x[i]));
+  const float scale = max_abs > 0.0f ? max_abs / kInt8Max : 1.0f;
+  const float limit = static_cast<float>(kInt8Max);
+  uint8_t* q = static_cast<uint8_t*>(out);
+  for (int64_t i = 0; i < padded; ++i) {
+    const float v = i < k ? std::nearbyint(x[i] / scale) : 0.0f;  // default rounding: to nearest even
+    q[i] = static_cast<uint8_t>(static_cast<int>(std::min(std::max(v, -limit), limit)) + 128);
+  }
+  return scale;
+}
+
+DotKernels DotKernel(Isa isa, WeightPrecision precision) {
+  if (isa != Isa::kAvx512) return {};
+  switch (precision) {
+    case WeightPrecision::kInt8: return {&avx512::NarrowRowsInt8, &avx512::DotPanelVnni};
+    case WeightPrecision::kBf16: return {&avx512::NarrowRowsBf16, &avx512::DotPanelBf16};
+    default: return {};
   }
 }
 

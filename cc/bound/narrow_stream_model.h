@@ -1,12 +1,18 @@
 // The memory bound of one inference with reduced-precision weights
-// (bound/weight_stream_bf16, bound/weight_stream_int8): the same products in the
-// same order as bound/weight_stream (stream_model.h: per layer the input kernel K
-// once for all steps, then the recurrent kernel R once per step after the
-// first), on one core, but with K and R stored as bf16 or int8 (one scale per
-// column, cc/common/precision.h) and widened to fp32 as they stream, fp32
-// accumulation: the hand kernel's arithmetic (narrow_kernels.h). Biases, inputs
-// and gate sums stay fp32. Each matrix is packed in panels like matvec.h's
-// (a panel's narrowed rows front to back; its bias and int8 scales, fp32, beside it).
+// (bound/weight_stream_bf16, bound/weight_stream_int8 and, with the activations
+// narrowed too, bound/weight_stream_int8_vnni, bound/weight_stream_bf16_dpbf16):
+// the same products in the same order as bound/weight_stream (stream_model.h:
+// per layer the input kernel K once for all steps, then the recurrent kernel R
+// once per step after the first), on one core, but with K and R stored as bf16
+// or int8 (one scale per column, cc/common/precision.h). NarrowActivations
+// (narrow_kernels.h) says how they are multiplied: widened to fp32 as they
+// stream, fp32 accumulation (the hand kernel's arithmetic); or with each matrix's
+// input rows narrowed as well (int8: one dynamic scale per row; bf16: rounded),
+// inside the timed work, and AVX-512's dot-product instructions. Biases, inputs
+// and gate sums stay fp32. Each matrix is packed in panels like matvec.h's (a
+// panel's narrowed rows front to back, or with narrowed activations its groups
+// of DotProductGroup rows, one column's group per 32-bit lane; its bias, int8 scales and
+// int8 offsets beside it).
 #ifndef TFLATENCY_CC_BOUND_NARROW_STREAM_MODEL_H_
 #define TFLATENCY_CC_BOUND_NARROW_STREAM_MODEL_H_
 
@@ -26,16 +32,25 @@ namespace tflatency {
 // y = init + x * W with W row-major [k][n] narrowed to `precision` and packed in panels.
 class NarrowMatrix {
  public:
-  // Requires NarrowPanelKernel(isa, precision) != null. bias may be null (then Apply needs an init).
-  NarrowMatrix(Isa isa, WeightPrecision precision, const float* w, const float* bias, int64_t k, int64_t n,
-               int64_t max_rows);
+  // Requires NarrowStreamModel::Supported(isa, precision, activations) == "". bias may be null (then
+  // Apply needs an init).
+  NarrowMatrix(Isa isa, WeightPrecision precision, NarrowActivations activations, const float* w,
+               const float* bias, int64_t k, int64_t n, int64_t max_rows);
   // As PackedMatrix::Apply (init null: the bias; init may alias y; more than kMaxPanelRows rows:
-  // k in L1-sized blocks, each block read once for all rows).
+  // k in L1-sized blocks, each block read once for all rows). Narrowed activations: x's rows are
+  // narrowed first (DotKernels::narrow_rows).
   void Apply(const float* x, int64_t x_stride, int64_t rows, float* y, int64_t y_stride,
              const float* init = nullptr, int64_t init_stride = 0) const;
+  // "" if y is init + x * W as Apply computes it, else one line naming the first wrong element: every
+  // product against the double-precision reference on the weights and the activations as narrowed
+  // (CheckAgainstReference's tolerance), and with int8 dot products the integer sums exactly (y bit
+  // for bit init + (s_w s_x) float(sum), one FMA).
+  std::string Check(const float* x, int64_t x_stride, int64_t rows, const float* y, int64_t y_stride,
+                    const float* init, int64_t init_stride) const;
   // W as the kernel computes with it (bf16-rounded, or q * scale), row-major [k][n]: the reference's.
   const std::vector<float>& effective_weights() const { return effective_; }
-  // Bytes one Apply reads: narrowed W with its padding columns, fp32 bias and int8 scales.
+  // Bytes one Apply reads: narrowed W with its padding (columns; narrowed activations: rows to whole
+  // groups), fp32 bias, int8 scales and, narrowed int8, the int32 column offsets.
   int64_t streamed_bytes() const { return streamed_bytes_; }
 
  private:
@@ -48,27 +63,38 @@ class NarrowMatrix {
   struct FreeBytes {
     void operator()(uint8_t* p) const { std::free(p); }
   };
-  NarrowPanelFn kernel_;
+  bool dot() const { return activations_ == NarrowActivations::kNarrowed; }
+  NarrowPanelFn kernel_;  // fp32 activations
+  DotKernels dot_;        // narrowed activations
   WeightPrecision precision_;
+  NarrowActivations activations_;
   int lanes_, group_rows_, bytes_;
-  int64_t k_, n_, max_rows_;
+  int group_;  // k per 32-bit lane: DotProductGroup, 1 with fp32 activations
+  int64_t k_, padded_k_, n_, max_rows_;
   bool has_bias_;
   std::vector<Panel> panels_;
-  std::unique_ptr<uint8_t[], FreeBytes> weights_;
-  AlignedFloats floats_, scratch_;
-  std::vector<float> effective_;
+  std::unique_ptr<uint8_t[], FreeBytes> weights_, x_narrowed_;
+  AlignedFloats floats_, scratch_, x_scale_;
+  std::unique_ptr<int32_t[]> sums_;  // int8 dot products over k blocks
+  std::vector<int32_t> offsets_;     // int8 dot products: per column (padded as the panels), 128 * sum_k q
+  std::vector<float> effective_, q_, scale_;  // W as computed with; int8: q and the column scales
   int64_t streamed_bytes_ = 0;
 };
 
 class NarrowStreamModel {
  public:
-  // Requires NarrowPanelKernel(isa, precision) != null (see Supported).
-  NarrowStreamModel(const RnnShape& shape, Isa isa, WeightPrecision precision, uint64_t seed = 20240601);
-  // "" if this ISA has a kernel for `precision`, else why not (a row's n/a reason).
-  static std::string Supported(Isa isa, WeightPrecision precision);
+  // Requires Supported(isa, precision, activations) == "".
+  NarrowStreamModel(const RnnShape& shape, Isa isa, WeightPrecision precision,
+                    NarrowActivations activations = NarrowActivations::kFp32, uint64_t seed = 20240601);
+  // "" if this CPU can run a kernel for `precision` on this ISA, else why not (a row's n/a reason):
+  // narrowed activations need DotProductExtension(precision) (UnsupportedReason(IsaExtension), also when
+  // TFLATENCY_ISA_MAX caps the avx512 path) and the avx512 ISA.
+  static std::string Supported(Isa isa, WeightPrecision precision,
+                               NarrowActivations activations = NarrowActivations::kFp32);
 
   void Run();
-  // Run, checking every product against the double-precision reference on the weights as narrowed.
+  // Run, checking every product (NarrowMatrix::Check): against the double-precision reference on
+  // the weights and activations as narrowed; int8 dot products' integer sums exactly.
   std::string Verify();
   const float* output() const;
   // Bytes one Run reads: per layer K (and its bias, int8 scales) once, R (and its scales) steps - 1 times.
@@ -84,6 +110,7 @@ class NarrowStreamModel {
   RnnShape shape_;
   Isa isa_;
   WeightPrecision precision_;
+  NarrowActivations activations_;
   std::vector<Layer> layers_;
   AlignedFloats input_, gx_, seq_[2];
 };

@@ -52,13 +52,23 @@ std::string UnsupportedReason(Isa isa) {
   return CpuSupports(isa) ? "" : std::string("this CPU does not support the ") + IsaName(isa) + " path";
 }
 
-bool CpuSupportsAvx512Vnni() {
+const char* ExtensionName(IsaExtension extension) {
+  return extension == IsaExtension::kAvx512Vnni ? "AVX512_VNNI" : "AVX512_BF16";
+}
+
+bool CpuSupports(IsaExtension extension) {
   if (!CpuSupports(Isa::kAvx512)) return false;
 #if defined(__x86_64__) || defined(__i386__)
-  return __builtin_cpu_supports("avx512vnni");
+  return extension == IsaExtension::kAvx512Vnni ? __builtin_cpu_supports("avx512vnni")
+                                                 : __builtin_cpu_supports("avx512bf16");
 #else
   return false;
 #endif
+}
+
+std::string UnsupportedReason(IsaExtension extension) {
+  if (!CpuSupports(Isa::kAvx512)) return UnsupportedReason(Isa::kAvx512);
+  return CpuSupports(extension) ? "" : std::string("this CPU does not support ") + ExtensionName(extension);
 }
 
 Isa BestIsa() { return SupportedIsas().back(); }

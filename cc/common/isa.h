@@ -23,9 +23,15 @@ bool CpuSupports(Isa isa);
 // "" if the CPU supports `isa`, else the one-line reason a row on it is n/a:
 // "this CPU does not support the <isa> path".
 std::string UnsupportedReason(Isa isa);
-// AVX512_VNNI on top of the avx512 path (the int8-activation kernel's vpdpbusd); false
-// whenever the avx512 path is (TFLATENCY_ISA_MAX included).
-bool CpuSupportsAvx512Vnni();
+// Extensions on top of the avx512 path that the narrow-activation kernels need:
+// AVX512_VNNI's vpdpbusd (int8) and AVX512_BF16's vdpbf16ps (bf16). Each is
+// unsupported whenever the avx512 path is (TFLATENCY_ISA_MAX included).
+enum class IsaExtension { kAvx512Vnni, kAvx512Bf16 };
+const char* ExtensionName(IsaExtension extension);  // "AVX512_VNNI", "AVX512_BF16"
+bool CpuSupports(IsaExtension extension);
+// "" if the CPU supports `extension`, else why not: "this CPU does not support <name>" (or the
+// avx512 path's reason where that is missing).
+std::string UnsupportedReason(IsaExtension extension);
 Isa BestIsa();                     // the widest this CPU supports
 std::vector<Isa> SupportedIsas();  // narrowest first
 

@@ -1,7 +1,8 @@
 // //cc/common:isa_test: the one ISA definition. Names round-trip, the order is
 // narrowest first, a wider ISA implies the narrower ones, and what CpuSupports
 // says matches the CPU flags the kernel reports in /proc/cpuinfo (avx512 =
-// avx512f + avx512dq + avx2 + fma; avx2 = avx2 + fma). Plain main: prints each
+// avx512f + avx512dq + avx2 + fma; avx2 = avx2 + fma; the extensions = avx512 +
+// avx512_vnni / avx512_bf16). Plain main: prints each
 // failure, exits 1 if any.
 #include <cstdio>
 #include <fstream>
@@ -66,6 +67,18 @@ void TestSupport() {
   Expect(CpuSupports(Isa::kAvx2) == avx2, "avx2 = avx2 + fma in /proc/cpuinfo");
   Expect(CpuSupports(Isa::kAvx512) == (avx2 && has("avx512f") && has("avx512dq")),
          "avx512 = avx512f + avx512dq + avx2 + fma in /proc/cpuinfo");
+  const bool avx512 = CpuSupports(Isa::kAvx512);
+  Expect(CpuSupports(IsaExtension::kAvx512Vnni) == (avx512 && has("avx512_vnni")),
+         "AVX512_VNNI = the avx512 path + avx512_vnni in /proc/cpuinfo");
+  Expect(CpuSupports(IsaExtension::kAvx512Bf16) == (avx512 && has("avx512_bf16")),
+         "AVX512_BF16 = the avx512 path + avx512_bf16 in /proc/cpuinfo");
+  for (IsaExtension extension : {IsaExtension::kAvx512Vnni, IsaExtension::kAvx512Bf16}) {
+    const std::string reason = UnsupportedReason(extension);
+    Expect(reason.empty() == CpuSupports(extension) &&
+               (reason.empty() || reason == std::string("this CPU does not support ") + ExtensionName(extension) ||
+                (!avx512 && reason == UnsupportedReason(Isa::kAvx512))),
+           std::string("UnsupportedReason names ") + ExtensionName(extension));
+  }
   std::printf("widest ISA here: %s\n", IsaName(BestIsa()));
 }
 

@@ -62,4 +62,20 @@ void QuantizeColumnsInt8(const float* w, int64_t rows, int64_t cols, int64_t str
   }
 }
 
+IsaExtension DotProductExtension(WeightPrecision precision) {
+  return precision == WeightPrecision::kInt8 ? IsaExtension::kAvx512Vnni : IsaExtension::kAvx512Bf16;
+}
+
+const char* DotProductName(WeightPrecision precision) {
+  return precision == WeightPrecision::kInt8 ? "vnni" : "dpbf16";
+}
+
+int DotProductGroup(WeightPrecision precision) {
+  switch (precision) {
+    case WeightPrecision::kInt8: return 4;
+    case WeightPrecision::kBf16: return 2;
+    default: return 1;
+  }
+}
+
 }  // namespace tflatency

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cc/common/isa.h"
+
 namespace tflatency {
 
 // The weights' precision (the kernels always accumulate in fp32).
@@ -22,6 +24,13 @@ int PrecisionBytes(WeightPrecision precision);  // bytes per weight: 4, 2, 1
 uint16_t Bf16Bits(float x);
 float Bf16ToFloat(uint16_t bits);
 inline float RoundToBf16(float x) { return Bf16ToFloat(Bf16Bits(x)); }
+
+// Narrowed activations (bf16, int8 weights on the avx512 path): the dot-product instruction that
+// multiplies them with the weights, its extension (AVX512_BF16's vdpbf16ps, AVX512_VNNI's vpdpbusd),
+// its name in a path's name ("dpbf16", "vnni"), and the values one 32-bit lane of it takes (2, 4; fp32: 1).
+IsaExtension DotProductExtension(WeightPrecision precision);
+const char* DotProductName(WeightPrecision precision);
+int DotProductGroup(WeightPrecision precision);
 
 constexpr int kInt8Max = 127;  // symmetric: -127..127, so -s*127 and s*127 are both exact
 
