@@ -5,9 +5,10 @@
 // step 0's recurrent product on the zero initial state as TensorFlow's runtime does
 // (the others skip it): hand/<isa>_full_step0/rnn; and reduced-precision weights on one
 // core, hand/<avx512|avx2>_<bf16|int8>/rnn (fp32 accumulation; a row that says
-// n/a with the reason where the CPU lacks that ISA), and int8 weights with h
-// quantized to 8 bits every step, AVX512_VNNI's vpdpbusd: hand/avx512_int8_vnni/rnn
-// (n/a without AVX512_VNNI). Each case is gated on the model's golden
+// n/a with the reason where the CPU lacks that ISA), and the same weights with
+// x and h narrowed too, for the dot-product instructions: hand/avx512_int8_vnni/rnn
+// (AVX512_VNNI's vpdpbusd) and hand/avx512_bf16_dpbf16/rnn (AVX512_BF16's
+// vdpbf16ps), n/a without that extension. Each case is gated on the model's golden
 // output before it is timed (bf16/int8: max |got - golden| <= the info.json's
 // reduced_precision_atol), and reports that max |got - golden| as max_abs_error. Flags: all standard --benchmark_* flags, plus
 //   --model_prefix=PATH  path prefix of an exported model (".../model/model") or
@@ -84,13 +85,14 @@ struct Flags {
   }
 };
 
-// hand/<isa>[_<precision>[_vnni]][_<n>threads][_full_step0]/rnn
+// hand/<isa>[_<precision>[_<dot product>]][_<n>threads][_full_step0]/rnn
 std::string CaseName(const HandRnnOptions& options) {
   const int threads = options.threads;
   const bool reduced = options.precision != WeightPrecision::kFp32;
   return "hand/" + std::string(IsaName(options.isa.value_or(BestIsa()))) +
          (reduced ? std::string("_") + PrecisionName(options.precision) : "") +
-         (options.int8_activations == Int8Activations::kVnni ? "_vnni" : "") +
+         (options.narrow_activations == NarrowActivations::kNative ? std::string("_") +
+                                                                      DotProductName(options.precision) : "") +
          (threads > 1 ? "_" + std::to_string(threads) + "threads" : "") +
          (options.full_first_step ? "_full_step0" : "") + "/rnn";
 }
@@ -152,14 +154,16 @@ int Main(int argc, char** argv) {
       }
     }
   }
-  HandRnnOptions vnni{Isa::kAvx512, 1};
-  vnni.precision = WeightPrecision::kInt8;
-  vnni.int8_activations = Int8Activations::kVnni;
-  if (CpuSupportsAvx512Vnni()) {
-    configs.push_back(vnni);
-  } else {
-    const std::string why = UnsupportedReason(Isa::kAvx512);
-    not_applicable.emplace_back(CaseName(vnni), why.empty() ? "this CPU does not support AVX512_VNNI" : why);
+  for (WeightPrecision precision : kReducedPrecisions) {
+    HandRnnOptions options{Isa::kAvx512, 1};
+    options.precision = precision;
+    options.narrow_activations = NarrowActivations::kNative;
+    const std::string why = UnsupportedReason(DotProductExtension(precision));
+    if (why.empty()) {
+      configs.push_back(options);
+    } else {
+      not_applicable.emplace_back(CaseName(options), why);
+    }
   }
   // --per_call_out: only the selected kernel is loaded, timed as its cold start
   // (cc/harness/per_call.h).

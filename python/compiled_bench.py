@@ -16,8 +16,9 @@ Cases:
                                with bf16 / int8 weights (compiled.load_hand(precision=...)),
                                gated by max |got - golden| <= the golden info.json's
                                reduced_precision_atol
-  python_compiled/hand_int8_vnni/rnn  int8 weights and h quantized every step, AVX512_VNNI
-                               (activations="int8"); n/a with the reason without it
+  python_compiled/hand_int8_vnni/rnn, python_compiled/hand_bf16_dpbf16/rnn  the same weights
+                               with x and h narrowed too (activations=precision), for
+                               AVX512_VNNI / AVX512_BF16; n/a with the reason without it
 
 A user's model (golden files of kind "model") has python_compiled/aot/model and,
 with one output, python_compiled/aot_out/model, when XLA can compile it (its
@@ -94,11 +95,12 @@ def main(argv):
         for threads, variant in ((1, "hand"), (2, "hand_2threads")):
             gated_bench.add_case(f"python_compiled/{variant}/rnn", _load_hand(model, threads), model.check,
                                  model.fma_count)
-        for precision in ("bf16", "int8"):
-            gated_bench.add_case(f"python_compiled/hand_{precision}/rnn", _load_hand(model, 1, precision),
-                                 functools.partial(model.check, precision=precision), model.fma_count)
-        gated_bench.add_case("python_compiled/hand_int8_vnni/rnn", _load_hand(model, 1, "int8", "int8"),
-                             functools.partial(model.check, precision="int8"), model.fma_count)
+        for precision, dot_product in (("bf16", "dpbf16"), ("int8", "vnni")):
+            check = functools.partial(model.check, precision=precision)
+            gated_bench.add_case(f"python_compiled/hand_{precision}/rnn", _load_hand(model, 1, precision), check,
+                                 model.fma_count)
+            gated_bench.add_case(f"python_compiled/hand_{precision}_{dot_product}/rnn",
+                                 _load_hand(model, 1, precision, precision), check, model.fma_count)
     gated_bench.add_case("python_compiled/aot/trivial", _load(trivial, use_out=False), trivial.check,
                          trivial.fma_count)
     # A callable: the per-call mode must not import the compiled module before it times loading.

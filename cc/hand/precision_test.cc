@@ -3,7 +3,8 @@
 // scales, rounding and range); each reduced-precision kernel against the fp32
 // kernel run on the weights it actually holds (bf16-rounded, or q * scale), on
 // the default LSTM and the 3-layer GRU, random odd shapes, 1 and 2 threads,
-// every ISA this CPU supports; the golden gate at the info.json's
+// every ISA this CPU supports; the narrowed-activation kernels (vpdpbusd,
+// vdpbf16ps) against their AVX-512F emulation; the golden gate at the info.json's
 // reduced_precision_atol passing, and failing for wrong weights or a too tight
 // tolerance; n/a reasons for an ISA the CPU lacks (forced with TFLATENCY_ISA_MAX).
 // Plain main: prints one line per check, exits non-zero on any failure.
@@ -132,42 +133,55 @@ void TestAgainstDequantized(const HandModelConfig& c, const std::vector<float>& 
   Check(reduced->precision() == precision && reduced->isa() == isa, name + " reports its precision and ISA");
 }
 
-// int8 activations (avx512): the vpdpbusd kernel gives exactly what its AVX-512F emulation gives (the
-// integer sums are exact; everything else is the same code), which is within the reduced tolerance of
-// the fp32 kernel on the dequantized weights but not equal to the int8 kernel that keeps h in fp32.
-void TestInt8Activations(const HandModelConfig& c, const std::vector<float>& weights,
-                         const std::vector<float>& input, int threads, const std::string& what) {
+// Narrowed activations (avx512): the kernel with the dot-product instruction against its AVX-512F
+// emulation (int8: bit for bit, the integer sums are exact; bf16: within a few fp32 ulps, should the
+// instruction round otherwise than its documented order); the emulation within the reduced tolerance
+// of the fp32 kernel on the dequantized weights, and not equal to the kernel that keeps x and h in fp32.
+void TestNarrowActivations(const HandModelConfig& c, const std::vector<float>& weights,
+                           const std::vector<float>& input, int threads, WeightPrecision precision,
+                           const std::string& what) {
   if (!CpuSupports(Isa::kAvx512)) return;
   std::string error;
-  const std::string name = "int8 activations threads=" + std::to_string(threads) + " " + what;
-  auto create = [&](Int8Activations activations, const std::vector<float>& w, WeightPrecision precision) {
+  const std::string name = std::string(PrecisionName(precision)) + " activations threads=" +
+                           std::to_string(threads) + " " + what;
+  auto create = [&](NarrowActivations activations, const std::vector<float>& w, WeightPrecision p) {
     HandRnnOptions options{Isa::kAvx512, threads};
-    options.precision = precision;
-    options.int8_activations = activations;
+    options.precision = p;
+    options.narrow_activations = activations;
     return HandRnn::Create(c, w, options, &error);
   };
-  std::unique_ptr<HandRnn> emulated = create(Int8Activations::kEmulated, weights, WeightPrecision::kInt8);
-  std::unique_ptr<HandRnn> widened = create(Int8Activations::kNone, weights, WeightPrecision::kInt8);
-  std::unique_ptr<HandRnn> fp32 = create(Int8Activations::kNone, Dequantized(c, weights, WeightPrecision::kInt8),
+  std::unique_ptr<HandRnn> emulated = create(NarrowActivations::kEmulated, weights, precision);
+  std::unique_ptr<HandRnn> widened = create(NarrowActivations::kNone, weights, precision);
+  std::unique_ptr<HandRnn> fp32 = create(NarrowActivations::kNone, Dequantized(c, weights, precision),
                                          WeightPrecision::kFp32);
   Check(emulated && widened && fp32, name + " creates" + (error.empty() ? "" : ": " + error));
   if (!emulated || !widened || !fp32) return;
   const int64_t n = OutputFloats(c);
-  std::vector<float> got(n, NAN), keep_h(n, NAN), want(n, NAN);
+  std::vector<float> got(n, NAN), keep(n, NAN), want(n, NAN);
   emulated->Run(input.data(), got.data());
-  widened->Run(input.data(), keep_h.data());
+  widened->Run(input.data(), keep.data());
   fp32->Run(input.data(), want.data());
   const GoldenResult close = CompareToGolden(got.data(), want.data(), n, c.reduced_precision_atol, 0.0);
   Check(close.ok, name + " (emulated) within the reduced tolerance of fp32 on its weights: " + close.Describe());
-  Check(std::memcmp(got.data(), keep_h.data(), n * 4) != 0 || c.time_steps == 1,
-        name + " quantizes h (differs from the int8 kernel that keeps h in fp32)");
-  if (!CpuSupportsAvx512Vnni()) return;
-  std::unique_ptr<HandRnn> vnni = create(Int8Activations::kVnni, weights, WeightPrecision::kInt8);
-  Check(vnni && vnni->int8_activations() == Int8Activations::kVnni, name + " VNNI creates: " + error);
-  if (!vnni) return;
+  Check(std::memcmp(got.data(), keep.data(), n * 4) != 0, name + " narrows x and h (differs from the kernel that keeps them in fp32)");
+  const std::string why = UnsupportedReason(DotProductExtension(precision));
+  if (!why.empty()) {
+    std::printf("SKIP: %s native: %s\n", name.c_str(), why.c_str());
+    return;
+  }
+  std::unique_ptr<HandRnn> native = create(NarrowActivations::kNative, weights, precision);
+  Check(native && native->narrow_activations() == NarrowActivations::kNative, name + " native creates: " + error);
+  if (!native) return;
   std::vector<float> dot(n, NAN);
-  vnni->Run(input.data(), dot.data());
-  Check(std::memcmp(dot.data(), got.data(), n * 4) == 0, name + " VNNI equals its emulation bit for bit");
+  native->Run(input.data(), dot.data());
+  if (precision == WeightPrecision::kInt8) {
+    Check(std::memcmp(dot.data(), got.data(), n * 4) == 0, name + " vpdpbusd equals its emulation bit for bit");
+  } else {
+    const GoldenResult same = CompareToGolden(dot.data(), got.data(), n, 1e-6, 1e-5);
+    Check(same.ok, name + " vdpbf16ps within a few ulps of its emulation (" +
+                       (std::memcmp(dot.data(), got.data(), n * 4) == 0 ? "bit for bit" : "not bit for bit") +
+                       "): " + same.Describe());
+  }
 }
 
 void TestRandom(Cell cell, int64_t layers, int64_t units, int64_t input_size, int64_t steps) {
@@ -192,7 +206,9 @@ void TestRandom(Cell cell, int64_t layers, int64_t units, int64_t input_size, in
       for (int threads : {1, 2}) TestAgainstDequantized(c, weights, input, isa, threads, precision, what);
     }
   }
-  for (int threads : {1, 2}) TestInt8Activations(c, weights, input, threads, what);
+  for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
+    for (int threads : {1, 2}) TestNarrowActivations(c, weights, input, threads, precision, what);
+  }
 }
 
 void TestModel(const std::string& prefix) {
@@ -235,20 +251,24 @@ void TestModel(const std::string& prefix) {
       }
     }
   }
-  // int8 activations: as above, and gated on the model's golden output (wrong weights fail).
-  for (int threads : {1, 2}) {
-    TestInt8Activations(c, weights, golden.input, threads, prefix);
-    if (!CpuSupports(Isa::kAvx512)) continue;
-    HandRnnOptions options{Isa::kAvx512, threads};
-    options.precision = WeightPrecision::kInt8;
-    options.int8_activations = CpuSupportsAvx512Vnni() ? Int8Activations::kVnni : Int8Activations::kEmulated;
-    const std::string name = "int8 activations threads=" + std::to_string(threads) + " " + prefix;
-    std::unique_ptr<HandRnn> rnn = HandRnn::Create(c, weights, options, &error);
-    const GoldenResult pass = rnn ? CheckHandGolden(rnn.get(), golden) : GoldenResult{};
-    Check(rnn && pass.ok && pass.max_abs_diff > 1e-6, name + " passes the reduced-precision gate: " + pass.Describe());
-    std::unique_ptr<HandRnn> bad = HandRnn::Create(c, WrongWeights(c, weights), options, &error);
-    const GoldenResult fail = bad ? CheckHandGolden(bad.get(), golden) : GoldenResult{};
-    Check(bad && !fail.ok, name + " with wrong weights fails its gate: " + fail.Describe());
+  // Narrowed activations: as above, and gated on the model's golden output (wrong weights fail).
+  for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
+    for (int threads : {1, 2}) {
+      TestNarrowActivations(c, weights, golden.input, threads, precision, prefix);
+      if (!CpuSupports(Isa::kAvx512)) continue;
+      HandRnnOptions options{Isa::kAvx512, threads};
+      options.precision = precision;
+      options.narrow_activations = CpuSupports(DotProductExtension(precision)) ? NarrowActivations::kNative
+                                                                               : NarrowActivations::kEmulated;
+      const std::string name = std::string(PrecisionName(precision)) + " activations threads=" +
+                               std::to_string(threads) + " " + prefix;
+      std::unique_ptr<HandRnn> rnn = HandRnn::Create(c, weights, options, &error);
+      const GoldenResult pass = rnn ? CheckHandGolden(rnn.get(), golden) : GoldenResult{};
+      Check(rnn && pass.ok && pass.max_abs_diff > 1e-6, name + " passes the reduced-precision gate: " + pass.Describe());
+      std::unique_ptr<HandRnn> bad = HandRnn::Create(c, WrongWeights(c, weights), options, &error);
+      const GoldenResult fail = bad ? CheckHandGolden(bad.get(), golden) : GoldenResult{};
+      Check(bad && !fail.ok, name + " with wrong weights fails its gate: " + fail.Describe());
+    }
   }
 }
 
@@ -272,25 +292,35 @@ void TestNotApplicable(const std::string& prefix) {
   unsetenv("TFLATENCY_ISA_MAX");
   automatic = HandRnn::Load(prefix, options, &error);
   Check(automatic && automatic->isa() == BestIsa(), "bf16 auto picks the widest ISA");
-  // int8 activations: int8 weights on avx512 only; vpdpbusd only where the CPU has AVX512_VNNI.
-  options.int8_activations = Int8Activations::kEmulated;
+  // Narrowed activations: bf16 or int8 weights on avx512 only; the dot products only where the CPU has them.
+  options.narrow_activations = NarrowActivations::kEmulated;
+  options.isa = Isa::kAvx512;
+  options.precision = WeightPrecision::kFp32;
+  refused = !HandRnn::Load(prefix, options, &error);
+  Check(refused && error == "narrowed activations need bf16 or int8 weights on the avx512 path",
+        "narrowed activations with fp32 weights: " + error);
   options.isa = Isa::kScalar;  // every CPU has it
-  refused = !HandRnn::Load(prefix, options, &error);  // bf16 weights
-  Check(refused && error == "int8 activations need int8 weights on the avx512 path", "int8 activations with bf16: " + error);
   options.precision = WeightPrecision::kInt8;
   refused = !HandRnn::Load(prefix, options, &error);
-  Check(refused && error == "int8 activations need int8 weights on the avx512 path", "int8 activations on scalar: " + error);
+  Check(refused && error == "narrowed activations need bf16 or int8 weights on the avx512 path",
+        "narrowed activations on scalar: " + error);
   options.isa = Isa::kAvx512;
-  options.int8_activations = Int8Activations::kVnni;
-  setenv("TFLATENCY_ISA_MAX", "avx2", 1);
-  refused = !HandRnn::Load(prefix, options, &error);
-  Check(refused && error == "this CPU does not support the avx512 path" && !CpuSupportsAvx512Vnni(),
-        "TFLATENCY_ISA_MAX=avx2: VNNI int8 activations fail with the reason: " + error);
-  unsetenv("TFLATENCY_ISA_MAX");
-  refused = !HandRnn::Load(prefix, options, &error);
-  Check(refused == !CpuSupportsAvx512Vnni() && (!refused || error == "this CPU does not support AVX512_VNNI"),
-        "VNNI int8 activations follow the CPU: " + (refused ? error : std::string("loaded")));
-  options.int8_activations = Int8Activations::kNone;
+  options.narrow_activations = NarrowActivations::kNative;
+  for (WeightPrecision precision : {WeightPrecision::kBf16, WeightPrecision::kInt8}) {
+    options.precision = precision;
+    const IsaExtension extension = DotProductExtension(precision);
+    const std::string what = std::string(ExtensionName(extension)) + " " + PrecisionName(precision) + " activations";
+    setenv("TFLATENCY_ISA_MAX", "avx2", 1);
+    refused = !HandRnn::Load(prefix, options, &error);
+    Check(refused && error == "this CPU does not support the avx512 path" && !CpuSupports(extension),
+          "TFLATENCY_ISA_MAX=avx2: " + what + " fail with the reason: " + error);
+    unsetenv("TFLATENCY_ISA_MAX");
+    refused = !HandRnn::Load(prefix, options, &error);
+    Check(refused == !CpuSupports(extension) &&
+              (!refused || error == std::string("this CPU does not support ") + ExtensionName(extension)),
+          what + " follow the CPU: " + (refused ? error : std::string("loaded")));
+  }
+  options.narrow_activations = NarrowActivations::kNone;
   HandModelConfig c;
   LoadHandModelConfig(HandFilesFromPrefix(prefix).info(), &c);
   c.reduced_precision_atol = NAN;  // an info.json from before the field

@@ -59,17 +59,18 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
     *error = "threads must be in [1, " + std::to_string(kMaxThreads) + "], got " + std::to_string(options.threads);
     return nullptr;
   }
-  const bool int8_activations = options.int8_activations != Int8Activations::kNone;
-  const Isa isa = options.isa.value_or(int8_activations ? Isa::kAvx512 : BestIsa());  // their only path
+  const bool narrow_activations = options.narrow_activations != NarrowActivations::kNone;
+  const Isa isa = options.isa.value_or(narrow_activations ? Isa::kAvx512 : BestIsa());  // their only path
   *error = UnsupportedReason(isa);
   if (!error->empty()) return nullptr;
-  if (int8_activations && (options.precision != WeightPrecision::kInt8 || isa != Isa::kAvx512)) {
-    *error = "int8 activations need int8 weights on the avx512 path";
+  if (narrow_activations && (options.precision == WeightPrecision::kFp32 || isa != Isa::kAvx512)) {
+    *error = "narrowed activations need bf16 or int8 weights on the avx512 path";
     return nullptr;
   }
-  if (options.int8_activations == Int8Activations::kVnni && !CpuSupportsAvx512Vnni()) {
-    *error = "this CPU does not support AVX512_VNNI";
-    return nullptr;
+  const IsaExtension extension = DotProductExtension(options.precision);
+  if (options.narrow_activations == NarrowActivations::kNative) {
+    *error = UnsupportedReason(extension);
+    if (!error->empty()) return nullptr;
   }
   if (options.precision != WeightPrecision::kFp32 && !(config.reduced_precision_atol >= 0)) {
     *error = "config '" + config.name + "': no reduced_precision_atol in its info.json (re-export the model): " +
@@ -86,14 +87,16 @@ std::unique_ptr<HandRnn> HandRnn::Create(const HandModelConfig& config, const st
   rnn->plan_.workers = options.threads;
   rnn->plan_.skip_zero_state_product = !options.full_first_step;
   rnn->plan_.precision = options.precision;
-  rnn->plan_.int8_activations = int8_activations;
-  rnn->int8_activations_ = options.int8_activations;
-  if (options.int8_activations == Int8Activations::kVnni) rnn->run_ = hand::RunAvx512Vnni;
+  rnn->plan_.narrow_activations = narrow_activations;
+  rnn->narrow_activations_ = options.narrow_activations;
+  if (options.narrow_activations == NarrowActivations::kNative) {
+    rnn->run_ = extension == IsaExtension::kAvx512Vnni ? hand::RunAvx512Vnni : hand::RunAvx512Bf16;
+  }
   rnn->Pack(weights);
   if (!rnn->packed_ || !rnn->scratch_ ||
       (options.precision != WeightPrecision::kFp32 && !rnn->narrow_) ||
       (options.precision == WeightPrecision::kInt8 && !rnn->scales_) ||
-      (int8_activations && (!rnn->vnni_ || !rnn->vnni_offsets_ || !rnn->hq_ || !rnn->act_scales_))) {
+      (narrow_activations && (!rnn->pairs_ || !rnn->offsets_ || !rnn->act_ || !rnn->act_scales_))) {
     *error = "config '" + config.name + "': out of memory packing the weights";
     return nullptr;
   }
@@ -259,9 +262,11 @@ void HandRnn::Pack(const std::vector<float>& fp32_weights) {
     }
     const int64_t r_passes = plan_.skip_zero_state_product ? T - 1 : T;
     const int64_t weight_bytes = PrecisionBytes(precision);
-    // Weights at their precision; biases (and int8's scales: K's per pass, R's two per step) fp32.
+    // Weights at their precision; biases fp32; int8's per-column arrays: K's scale per pass, and R's
+    // scale and inverse scale per step (narrowed activations: K's and R's scale and offset).
+    const int64_t column_arrays = !int8 ? 0 : plan_.narrow_activations ? 2 * (passes + r_passes) : passes + 2 * r_passes;
     streamed_bytes_ += weight_bytes * (passes * d * cols + r_passes * H * cols) +
-                       4 * (passes * cols + T * (gru ? Hp : 0)) + (int8 ? 4 * (passes + 2 * r_passes) * cols : 0);
+                       4 * (passes * cols + T * (gru ? Hp : 0) + column_arrays * cols);
   }
   streamed_bytes_ *= c.batch;
 
@@ -275,7 +280,7 @@ void HandRnn::Pack(const std::vector<float>& fp32_weights) {
   plan_.gate_cols = cols;
   plan_.slice = slices_.data();
   if (precision != WeightPrecision::kFp32) Narrow();
-  if (plan_.int8_activations && narrow_ && scales_) PackInt8Activations();
+  if (plan_.narrow_activations && narrow_ && (scales_ || !int8)) PackNarrowActivations();
 
   float* s = scratch_.get();
   workspace_.gx = s;
@@ -289,47 +294,83 @@ void HandRnn::Pack(const std::vector<float>& fp32_weights) {
   workspace_.zeros = s;
 }
 
-// int8 activations (rnn_plan.h): each slice's recurrent panels ([H][G*U] int8 in narrow_) re-laid out
-// as [ceil(H/4)][G*U][4], each column's offset 128 * sum_k q[k], the scales / 127, and the buffers of
-// the quantized h, one per worker.
-void HandRnn::PackInt8Activations() {
-  const int64_t H = plan_.units, H4 = (H + 3) / 4, cols = plan_.gate_cols;
+namespace {
+
+// A row-major [rows][cols] panel of `bytes`-byte values (1: int8, 2: bf16) re-laid out as
+// [ceil(rows / P)][cols][P], P = 4 / bytes (rows past the end: 0), into out; int8 also sets
+// offset[col] = 128 * the column's sum. Returns the bytes written.
+int64_t Interleave(const uint8_t* panel, int64_t rows, int64_t cols, int bytes, uint8_t* out, int32_t* offset) {
+  const int64_t per_lane = 4 / bytes, groups = (rows + per_lane - 1) / per_lane;
+  for (int64_t col = 0; col < cols; ++col) {
+    int32_t sum = 0;
+    for (int64_t k = 0; k < groups * per_lane; ++k) {
+      uint8_t* to = out + ((k / per_lane) * cols + col) * 4 + (k % per_lane) * bytes;
+      if (k < rows) {
+        std::memcpy(to, panel + (k * cols + col) * bytes, bytes);
+        if (bytes == 1) sum += static_cast<int8_t>(*to);
+      } else {
+        std::memset(to, 0, bytes);
+      }
+    }
+    if (bytes == 1) offset[col] = 128 * sum;
+  }
+  return groups * cols * 4;
+}
+
+}  // namespace
+
+// Narrowed activations (rnn_plan.h): each slice's K panels ([D][width] in narrow_) and R panels
+// ([H][G*U]) re-laid out for the dot-product instructions, int8's column offsets, and each
+// worker's rows for its narrowed x_t and h_{t-1}.
+void HandRnn::PackNarrowActivations() {
+  const int bytes = PrecisionBytes(plan_.precision), per_lane = 4 / bytes;
+  const int64_t H = plan_.units, T = plan_.time_steps, cols = plan_.gate_cols;
   const int64_t block_cols = cols / plan_.units_padded * plan_.geometry.unit_vecs * plan_.geometry.lanes;
-  int64_t panel_cols = 0;  // sum over slices of panels * block_cols
-  for (const hand::PackedSlice& slice : slices_) panel_cols += (slice.block_end - slice.block_begin) * block_cols;
-  vnni_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, RoundUp(panel_cols * H4 * 4, 64))));
-  vnni_offsets_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, RoundUp(panel_cols * 4, 64))));
-  const int64_t scale_stride = RoundUp(cols, kAlignFloats);
-  act_scales_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>(scale_stride * plan_.layers) * 4)));
-  workspace_.hq_stride = RoundUp(H4 * 4, 64);
-  hq_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>(workspace_.hq_stride * plan_.workers))));
-  if (!vnni_ || !vnni_offsets_ || !act_scales_ || !hq_) return;
-  std::memset(hq_.get(), 128, static_cast<size_t>(workspace_.hq_stride * plan_.workers));  // padding rows: q_h 0
-  workspace_.hq = hq_.get();
-  int8_t* out = reinterpret_cast<int8_t*>(vnni_.get());
-  int32_t* offsets = reinterpret_cast<int32_t*>(vnni_offsets_.get());
+  const int64_t proj_width = static_cast<int64_t>(plan_.geometry.proj_vecs) * plan_.geometry.lanes;
+  auto groups = [&](int64_t rows) { return (rows + per_lane - 1) / per_lane; };
+  int64_t pair_bytes = 0, widest = H;
+  for (const hand::PackedSlice& slice : slices_) {
+    const int64_t slice_cols = (slice.block_end - slice.block_begin) * block_cols;
+    pair_bytes += (groups(slice.input) + groups(H)) * slice_cols * 4;
+    widest = std::max(widest, slice.input);
+  }
+  const int64_t offset_stride = RoundUp(cols, kAlignFloats);  // int32s per layer, per K and R
+  pairs_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, RoundUp(pair_bytes, 64))));
+  offsets_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>(2 * offset_stride * plan_.layers) * 4)));
+  // Per worker T rows of x_t and one of h_{t-1}, each the widest row rounded up to 16 values (the
+  // narrowing writes whole vectors), and their scales.
+  workspace_.act_rows = T + 1;
+  workspace_.act_row = RoundUp(RoundUp(widest, 16) * bytes, 64);
+  const int64_t act_bytes = workspace_.act_rows * workspace_.act_row * plan_.workers;
+  act_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>(act_bytes))));
+  act_scales_.reset(static_cast<float*>(std::aligned_alloc(64, RoundUp(workspace_.act_rows * plan_.workers * 4, 64))));
+  if (!pairs_ || !offsets_ || !act_ || !act_scales_) return;
+  std::memset(act_.get(), 0, static_cast<size_t>(act_bytes));
+  std::memset(offsets_.get(), 0, static_cast<size_t>(2 * offset_stride * plan_.layers) * 4);
+  workspace_.act = act_.get();
+  workspace_.act_scale = act_scales_.get();
+  uint8_t* out = pairs_.get();
+  int32_t* offsets = reinterpret_cast<int32_t*>(offsets_.get());
   for (int64_t l = 0; l < plan_.layers; ++l) {
-    const float* r_scale = slices_[l * plan_.workers].r_scale;
-    float* act_scale = act_scales_.get() + l * scale_stride;
-    for (int64_t col = 0; col < cols; ++col) act_scale[col] = r_scale[col] / kInt8Max;
+    int32_t* k_offset = offsets + 2 * offset_stride * l;
+    int32_t* r_offset = k_offset + offset_stride;
     for (int w = 0; w < plan_.workers; ++w) {
       hand::PackedSlice& slice = slices_[l * plan_.workers + w];
-      slice.r_vnni = out;
-      slice.r_offset = offsets;
-      slice.r_act_scale = act_scale;
-      const int8_t* panel = static_cast<const int8_t*>(slice.r_narrow);
-      for (int64_t b = slice.block_begin; b < slice.block_end; ++b, panel += H * block_cols) {
-        for (int64_t col = 0; col < block_cols; ++col) {
-          int32_t sum = 0;
-          for (int64_t k = 0; k < H4 * 4; ++k) {
-            const int8_t q = k < H ? panel[k * block_cols + col] : 0;
-            out[((k / 4) * block_cols + col) * 4 + k % 4] = q;
-            sum += q;
-          }
-          offsets[col] = 128 * sum;
-        }
-        out += H4 * block_cols * 4;
-        offsets += block_cols;
+      const int64_t col_begin = slice.block_begin * block_cols, col_end = slice.block_end * block_cols;
+      slice.k_offset = k_offset;
+      slice.r_offset = r_offset;
+      slice.k_pairs = out;
+      const uint8_t* panel = static_cast<const uint8_t*>(slice.k_narrow);
+      for (int64_t col0 = col_begin; col0 < col_end; col0 += proj_width) {
+        const int64_t width = std::min(proj_width, col_end - col0);
+        out += Interleave(panel, slice.input, width, bytes, out, k_offset + col0);
+        panel += slice.input * width * bytes;
+      }
+      slice.r_pairs = out;
+      panel = static_cast<const uint8_t*>(slice.r_narrow);
+      for (int64_t b = slice.block_begin; b < slice.block_end; ++b) {
+        out += Interleave(panel, H, block_cols, bytes, out, r_offset + b * block_cols);
+        panel += H * block_cols * bytes;
       }
     }
   }

@@ -28,11 +28,13 @@
 
 namespace tflatency {
 
-// int8 weights on the avx512 path: how the recurrent product treats h (rnn_plan.h).
-enum class Int8Activations {
-  kNone,      // h stays fp32, the int8 weights are widened (every ISA; the others: isa "auto" means avx512)
-  kVnni,      // h quantized to 8 bits per step, AVX512_VNNI's vpdpbusd (refused where the CPU lacks it)
-  kEmulated,  // the same integer arithmetic in plain AVX-512F: identical results, for tests
+// bf16 or int8 weights: whether the products narrow the activations (x and h) to the weights'
+// precision too (rnn_plan.h). Narrowed activations are avx512 only (isa "auto" means avx512 then).
+enum class NarrowActivations {
+  kNone,      // x and h stay fp32, the narrowed weights are widened (every ISA)
+  kNative,    // x and h narrowed: int8 with AVX512_VNNI's vpdpbusd, bf16 with AVX512_BF16's vdpbf16ps
+              // (refused where the CPU lacks that extension)
+  kEmulated,  // the same arithmetic in plain AVX-512F (int8: identical results), for tests
 };
 
 struct HandRnnOptions {
@@ -46,7 +48,7 @@ struct HandRnnOptions {
   // Weights as streamed: fp32, or bf16 / int8 (per-column scales) packed once
   // here, with fp32 accumulation (cc/common/precision.h), on every ISA.
   WeightPrecision precision = WeightPrecision::kFp32;
-  Int8Activations int8_activations = Int8Activations::kNone;  // int8 weights on avx512 only
+  NarrowActivations narrow_activations = NarrowActivations::kNone;
 };
 
 class HandRnn {
@@ -73,7 +75,7 @@ class HandRnn {
   WeightPrecision precision() const { return plan_.precision; }
   int threads() const { return plan_.workers; }
   bool full_first_step() const { return !plan_.skip_zero_state_product; }
-  Int8Activations int8_activations() const { return int8_activations_; }
+  NarrowActivations narrow_activations() const { return narrow_activations_; }
   int64_t fma_count() const { return FmaCount(config_); }
   // fp32 parameters of the model as exported.
   int64_t weight_bytes() const { return WeightBytes(config_); }
@@ -108,13 +110,14 @@ class HandRnn {
   const float* team_input_ = nullptr;      // the current Run's, for the helpers
   float* team_output_ = nullptr;
   void Narrow();
-  void PackInt8Activations();
-  Int8Activations int8_activations_ = Int8Activations::kNone;
+  void PackNarrowActivations();
+  NarrowActivations narrow_activations_ = NarrowActivations::kNone;
 
   Buffer packed_, scratch_, scales_;
   std::unique_ptr<uint8_t[], FreeDeleter8> narrow_;  // reduced precision: the panels narrowed
-  // int8 activations: R re-laid out for vpdpbusd, its column offsets (int32) and scales / 127, h quantized.
-  std::unique_ptr<uint8_t[], FreeDeleter8> vnni_, vnni_offsets_, hq_;
+  // Narrowed activations: K and R re-laid out for the dot products, int8's column offsets (int32),
+  // the workers' narrowed x and h rows, and their scales.
+  std::unique_ptr<uint8_t[], FreeDeleter8> pairs_, offsets_, act_;
   Buffer act_scales_;
   int64_t packed_floats_ = 0;
   int64_t streamed_bytes_ = 0;

@@ -1,7 +1,7 @@
 // The hand-written kernel's int8-activation path with AVX512_VNNI: the vector
 // type of rnn_v512.h whose DotU8S8 is vpdpbusd, for RunModel<V, Int8Act>
 // (rnn_plan.h). Only this file's functions carry the avx512vnni target; rnn.cc
-// calls them only when CpuSupportsAvx512Vnni().
+// calls them only when CpuSupports(IsaExtension::kAvx512Vnni).
 #include <immintrin.h>
 
 #include <cstdint>
@@ -21,7 +21,7 @@ namespace {
 
 struct V512Vnni : V512Base {
   // Per int32 lane: acc + the sum of 4 products of b's unsigned bytes and w's signed bytes.
-  HAND_V_INLINE I DotU8S8(I acc, I b, const int8_t* w) { return _mm512_dpbusd_epi32(acc, b, _mm512_loadu_si512(w)); }
+  HAND_V_INLINE I DotU8S8(I acc, I b, I w) { return _mm512_dpbusd_epi32(acc, b, w); }
 };
 
 }  // namespace

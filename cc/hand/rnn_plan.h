@@ -28,16 +28,22 @@
 // permuted column, like k_bias: k_scale, r_scale, and r_inv_scale = 1 / s).
 // Biases, inputs, states and every sum stay fp32.
 //
-// int8 activations (Plan::int8_activations, AVX-512 only): the recurrent
-// product in integers, for AVX512_VNNI's vpdpbusd (u8 x s8, 4 products summed
-// into each int32 lane). Every step each worker quantizes all of h_{t-1}
-// (|h| <= 1 for LSTM and GRU) to q_h = round(127 h) + 128 in [1, 255]
-// (Workspace::hq); R's int8 values are re-laid out per panel as
-// [ceil(H/4)][G*U][4] (r_vnni: 4 consecutive rows of a column in one int32
-// lane; rows past H are 0), with r_offset = 128 * sum_k q_w[k] per column
-// (int32) and r_act_scale = s / 127. Then acc = gx + r_act_scale *
-// float(sum_k q_h[k] q_w[k] - r_offset): the integer sum is exact, so the VNNI
-// kernel and its emulation on plain AVX-512F give identical results.
+// Narrowed activations (Plan::narrow_activations, AVX-512 only): the products
+// in the weights' own precision, with the dot-product instructions that take 4
+// bytes per 32-bit lane: AVX512_VNNI's vpdpbusd (int8: u8 x s8, 4 products
+// summed into an int32 lane) and AVX512_BF16's vdpbf16ps (bf16: 2 products
+// added to an fp32 lane). Each input row x_t of a layer (once per layer) and
+// h_{t-1} (every step) is narrowed first, by each worker into its own
+// Workspace::act rows: int8 with one scale per row, s = max |x| / 127 (0 for an
+// all-zero row), q = round(x / s) + 128 in [1, 255]; bf16 rounded to nearest
+// even. K's and R's narrowed panels are re-laid out as [ceil(rows / P)][width][P]
+// (k_pairs, r_pairs; P = 4 int8 or 2 bf16 values of a column in one lane; rows
+// past the end are 0). int8 also keeps per permuted column an int32 offset
+// 128 * sum_k q_w[k] (k_offset, r_offset), so that a column's sum is
+// s_w * s_x * float(sum_k q_x[k] q_w[k] - offset): the integer sum is exact, so
+// the VNNI kernel and its emulation on plain AVX-512F give identical results.
+// bf16 accumulates in fp32 in vdpbf16ps's documented order (the odd element's
+// product, then the even one's), which its emulation follows.
 //
 // Workers. With W workers (threads), each owns a contiguous range of unit
 // blocks ("slice") in every layer, with its own copy of that range's K and R
@@ -78,11 +84,12 @@ struct PackedSlice {
   const float* k_scale = nullptr;
   const float* r_scale = nullptr;
   const float* r_inv_scale = nullptr;
-  // int8 activations only: the slice's recurrent panels re-laid out, their per-column offsets
-  // ([panels][G*U] int32) and the activation-scaled column scales ([G*H'] permuted, whole layer).
-  const int8_t* r_vnni = nullptr;
+  // Narrowed activations only: this slice's K and R panels re-laid out for the dot-product
+  // instructions, and (int8) the per-column offsets, [G*H'] permuted, whole layer.
+  const void* k_pairs = nullptr;
+  const void* r_pairs = nullptr;
+  const int32_t* k_offset = nullptr;
   const int32_t* r_offset = nullptr;
-  const float* r_act_scale = nullptr;
 };
 
 using tflatency::WeightPrecision;
@@ -101,7 +108,7 @@ struct Plan {
   int workers;
   bool skip_zero_state_product;  // step 0: acc = gx[0], no h_{-1} * R (h_{-1} = 0)
   WeightPrecision precision;     // which panels the kernels stream
-  bool int8_activations;         // int8 only: the recurrent product in integers (r_vnni)
+  bool narrow_activations;       // bf16, int8: x and h narrowed too (k_pairs, r_pairs)
   const PackedSlice* slice;  // [layers][workers]
   Barrier barrier;           // unused with one worker
 };
@@ -113,8 +120,11 @@ struct Workspace {
   float* seq[2];   // [time_steps][H'] each: a layer's h sequence (ping-pong)
   float* c;        // [H'] LSTM cell state
   float* zeros;    // [H'] h_{-1}
-  uint8_t* hq;     // int8 activations: [workers][hq_stride] each worker's quantized h_{t-1}
-  int64_t hq_stride;
+  // Narrowed activations: per worker act_rows rows of act_row bytes (a layer's x_t, then h_{t-1}
+  // in the last) at act + worker * act_rows * act_row, and their int8 scales at act_scale + worker * act_rows.
+  uint8_t* act;
+  float* act_scale;
+  int64_t act_rows, act_row;
 };
 
 // One worker's share of one inference over all batch rows: input
@@ -123,12 +133,13 @@ using RunFn = void (*)(const Plan& plan, const Workspace& ws, int worker, const 
 
 // Each ISA file exports its geometry and run function. The AVX ones may be
 // called only when cc/common/isa.h says the CPU supports them. Each takes every
-// WeightPrecision; int8 activations are AVX-512 only: RunAvx512Vnni with
-// vpdpbusd (CpuSupportsAvx512Vnni), RunAvx512 emulating it with AVX-512F
-// integer arithmetic (same results; for tests).
+// WeightPrecision; narrowed activations are AVX-512 only: RunAvx512Vnni (int8,
+// vpdpbusd) and RunAvx512Bf16 (bf16, vdpbf16ps) where the CPU has the
+// extension, RunAvx512 emulating both with AVX-512F arithmetic (for tests).
 Geometry Avx512Geometry();
 void RunAvx512(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 void RunAvx512Vnni(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
+void RunAvx512Bf16(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 Geometry Avx2Geometry();
 void RunAvx2(const Plan& plan, const Workspace& ws, int worker, const float* input, float* output);
 Geometry ScalarGeometry();

@@ -38,10 +38,12 @@ class PyHandModel {
     if (!PrecisionFromName(precision, &options.precision)) {
       throw py::value_error("precision must be fp32, bf16 or int8, got '" + precision + "'");
     }
-    if (activations == "int8") {
-      options.int8_activations = Int8Activations::kVnni;
-    } else if (activations != "fp32") {
-      throw py::value_error("activations must be fp32 or int8, got '" + activations + "'");
+    if (activations != "fp32") {  // the weights' own precision: x and h narrowed too
+      if (options.precision == WeightPrecision::kFp32 || activations != precision) {
+        throw py::value_error("activations must be fp32 or the weights' precision (" + precision + "), got '" +
+                              activations + "'");
+      }
+      options.narrow_activations = NarrowActivations::kNative;
     }
     if (isa != "auto") {  // "auto": the widest this CPU supports
       Isa chosen;
@@ -85,7 +87,7 @@ class PyHandModel {
   std::string isa() const { return IsaName(rnn_->isa()); }
   std::string precision() const { return PrecisionName(rnn_->precision()); }
   std::string activations() const {
-    return rnn_->int8_activations() == Int8Activations::kNone ? "fp32" : "int8";
+    return rnn_->narrow_activations() == NarrowActivations::kNone ? "fp32" : PrecisionName(rnn_->precision());
   }
   double max_abs_error_allowed() const { return rnn_->max_abs_error_allowed(); }
   int64_t fma_count() const { return rnn_->fma_count(); }

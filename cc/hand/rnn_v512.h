@@ -1,9 +1,9 @@
 // The hand-written kernel's 16-lane AVX-512 vector type for rnn_kernel_impl.h,
-// shared by rnn_avx512.cc and rnn_avx512_vnni.cc. The including file first
+// shared by rnn_avx512.cc, rnn_avx512_vnni.cc and rnn_avx512_bf16.cc. The including file first
 // defines HAND_V_INLINE (static inline, always_inline, with its own target
 // attribute) and includes it inside its anonymous namespace, so each file gets
-// its own copy compiled for its own target; each then derives its V with the
-// one thing that differs, DotU8S8 (vpdpbusd, or its emulation).
+// its own copy compiled for its own target; each then derives its V with what
+// differs: DotU8S8 (vpdpbusd) and DotBf16 (vdpbf16ps), native or emulated.
 // The includer has included <immintrin.h>, <cstdint> and <cstring> (this file is read inside a namespace).
 #ifndef HAND_V_INLINE
 #error "define HAND_V_INLINE before including rnn_v512.h"
@@ -54,19 +54,41 @@ struct V512Base {
     return _mm512_scalef_ps(y, n);
   }
 
-  // int8 activations (rnn_plan.h).
-  HAND_V_INLINE I IZero() { return _mm512_setzero_si512(); }
-  // 16 floats of h (|h| <= 1) -> round(127 h) + 128 in [1, 255], as bytes (rounding: to nearest even).
-  HAND_V_INLINE void QuantizeH(const float* h, uint8_t* out) {
-    __m512i q = _mm512_cvtps_epi32(Mul(Load(h), Set1(127.0f)));
-    q = _mm512_min_epi32(_mm512_max_epi32(q, _mm512_set1_epi32(-127)), _mm512_set1_epi32(127));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(_mm512_add_epi32(q, _mm512_set1_epi32(128))));
+  // Narrowed activations (rnn_plan.h): n floats of x -> out, 16 lanes at a time (the tail
+  // masked: lanes past n narrow 0), so out must hold n rounded up to 16 values.
+  HAND_V_INLINE R LoadTail(const float* x, int64_t left) {
+    return left >= kLanes ? Load(x) : _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << left) - 1), x);
   }
+  // int8: q = round(x / s) + 128 (ties to even) with s = max |x| / 127; returns s (0 for a zero row).
+  HAND_V_INLINE float NarrowInt8(const float* x, int64_t n, uint8_t* out) {
+    R top = Zero();
+    for (int64_t i = 0; i < n; i += kLanes) top = _mm512_max_ps(top, _mm512_abs_ps(LoadTail(x + i, n - i)));
+    const float max = _mm512_reduce_max_ps(top);
+    const R inv = Set1(max > 0 ? 127.0f / max : 0.0f);
+    for (int64_t i = 0; i < n; i += kLanes) {
+      __m512i q = _mm512_cvtps_epi32(Mul(LoadTail(x + i, n - i), inv));
+      q = _mm512_min_epi32(_mm512_max_epi32(q, _mm512_set1_epi32(-127)), _mm512_set1_epi32(127));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(_mm512_add_epi32(q, _mm512_set1_epi32(128))));
+    }
+    return max / 127.0f;
+  }
+  // bf16: the upper 16 bits rounded to nearest even (Bf16Bits for finite x); returns 1.
+  HAND_V_INLINE float NarrowBf16(const float* x, int64_t n, uint8_t* out) {
+    for (int64_t i = 0; i < n; i += kLanes) {
+      const __m512i bits = _mm512_castps_si512(LoadTail(x + i, n - i));
+      const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+      const __m512i rounded = _mm512_add_epi32(bits, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7FFF)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * i), _mm512_cvtepi32_epi16(_mm512_srli_epi32(rounded, 16)));
+    }
+    return 1.0f;
+  }
+  HAND_V_INLINE I IZero() { return _mm512_setzero_si512(); }
   HAND_V_INLINE I Broadcast4(const uint8_t* p) {
     int32_t four;
     std::memcpy(&four, p, 4);
     return _mm512_set1_epi32(four);
   }
+  HAND_V_INLINE I LoadI(const void* p) { return _mm512_loadu_si512(p); }
   HAND_V_INLINE R ISubToFloat(I a, const int32_t* p) {
     return _mm512_cvtepi32_ps(_mm512_sub_epi32(a, _mm512_loadu_si512(p)));
   }

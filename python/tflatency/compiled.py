@@ -42,8 +42,9 @@ def load_hand(prefix, threads=1, isa="auto", precision="fp32", activations="fp32
     """The hand-written kernel (cc/hand/rnn.h) on an exported model's files, e.g. "model/model".
 
     threads=2 splits one inference across two cores; isa forces "avx512", "avx2" or "scalar";
-    precision "bf16" or "int8" packs the weights so at load (fp32 accumulation); with int8 weights
-    activations="int8" also quantizes h every step for AVX512_VNNI (cc/hand/rnn_plan.h). ValueError
+    precision "bf16" or "int8" packs the weights so at load (fp32 accumulation); activations set to
+    the same precision narrows x and h too, for AVX512_BF16's or AVX512_VNNI's dot products
+    (cc/hand/rnn_plan.h). ValueError
     names the reason where this CPU cannot run the kernel asked for.
     """
     import hand_rnn_py  # pylint: disable=g-import-not-at-top  (only programs that depend on //cc/hand:hand_rnn_py)

@@ -119,24 +119,29 @@ class CompiledModelTest(parameterized.TestCase):
             self.assertTrue(reduced.ok, f"{precision}: {reduced.describe()}")
             self.assertFalse(RNN.check(y).ok, f"{precision}: passes the fp32 gate, so it is not {precision}")
         self.assertEqual(compiled.load_hand("model/model").precision, "fp32")
-        with self.assertRaisesRegex(ValueError, "^activations must be fp32 or int8, got 'int4'$"):
+        with self.assertRaisesRegex(ValueError, r"^activations must be fp32 or the weights' precision \(int8\), got 'int4'$"):
             compiled.load_hand("model/model", precision="int8", activations="int4")
-        with self.assertRaisesRegex(ValueError, "^int8 activations need int8 weights on the avx512 path$"):
+        with self.assertRaisesRegex(ValueError, r"^activations must be fp32 or the weights' precision \(bf16\), got 'int8'$"):
             compiled.load_hand("model/model", precision="bf16", activations="int8")
+        with self.assertRaisesRegex(ValueError, "^narrowed activations need bf16 or int8 weights on the avx512 path$"):
+            compiled.load_hand("model/model", isa="avx2", precision="bf16", activations="bf16")
         with mock.patch.dict(os.environ, {"TFLATENCY_ISA_MAX": "avx2"}):  # as on a CPU without AVX-512
             with self.assertRaisesRegex(ValueError, "^this CPU does not support the avx512 path$"):
                 compiled.load_hand("model/model", precision="int8", activations="int8")
 
-    def test_hand_kernel_int8_activations(self):
-        try:
-            model = compiled.load_hand("model/model", precision="int8", activations="int8")
-        except ValueError as e:  # no AVX-512 or no AVX512_VNNI here: the reason, then nothing to run
-            self.assertRegex(str(e), "^this CPU does not support (the avx512 path|AVX512_VNNI)$")
-            return
-        self.assertEqual((model.precision, model.activations, model.isa), ("int8", "int8", "avx512"))
-        y = model(RNN.inputs[0])
-        self.assertTrue(RNN.check(y, "int8").ok, RNN.check(y, "int8").describe())
-        self.assertFalse(RNN.check(y).ok, "passes the fp32 gate, so it is not int8")
+    def test_hand_kernel_narrowed_activations(self):
+        for precision, extension in (("int8", "AVX512_VNNI"), ("bf16", "AVX512_BF16")):
+            try:
+                model = compiled.load_hand("model/model", precision=precision, activations=precision)
+            except ValueError as e:  # no AVX-512 or not the extension here: the reason, then nothing to run
+                self.assertRegex(str(e), f"^this CPU does not support (the avx512 path|{extension})$")
+                continue
+            self.assertEqual((model.precision, model.activations, model.isa), (precision, precision, "avx512"))
+            y = model(RNN.inputs[0])
+            self.assertTrue(RNN.check(y, precision).ok, RNN.check(y, precision).describe())
+            self.assertFalse(RNN.check(y).ok, f"passes the fp32 gate, so it is not {precision}")
+            widened = compiled.load_hand("model/model", precision=precision)(RNN.inputs[0])
+            self.assertFalse((y == widened).all(), f"{precision}: equals the kernel that keeps x and h in fp32")
         with self.assertRaisesRegex(ValueError, "precision must be fp32, bf16 or int8, got 'fp16'"):
             compiled.load_hand("model/model", precision="fp16")
         with mock.patch.dict(os.environ, {"TFLATENCY_ISA_MAX": "avx2"}):  # as on a CPU without AVX-512

@@ -41,6 +41,8 @@ def rows(info, aot_target_cpu):
         (f"python_compiled/hand_int8/{KIND}", f"the hand-written kernel (int8 weights) {_RNN_ONLY}"),
         (f"hand/kernel_bf16/{KIND}", f"the hand-written kernel (bf16 weights) {_RNN_ONLY}"),
         (f"hand/kernel_int8/{KIND}", f"the hand-written kernel (int8 weights) {_RNN_ONLY}"),
+        (f"python_compiled/hand_bf16_dpbf16/{KIND}", f"the hand-written kernel (bf16 weights) {_RNN_ONLY}"),
+        (f"python_compiled/hand_int8_vnni/{KIND}", f"the hand-written kernel (int8 weights) {_RNN_ONLY}"),
         (f"aot/{cpu}_hoisted/{KIND}", _HOISTED),
         (f"aot/{cpu}_hoisted_tuned/{KIND}", _HOISTED),
         (f"python_compiled/aot_hoisted_tuned/{KIND}", _HOISTED),
@@ -48,6 +50,8 @@ def rows(info, aot_target_cpu):
         ("bound/weight_stream_per_step", "an RNN's matrices once per time step: the naive order of an RNN"),
         ("bound/weight_stream_bf16", "the bf16 weight stream is the hand kernel's (an RNN's) bound"),
         ("bound/weight_stream_int8", "the int8 weight stream is the hand kernel's (an RNN's) bound"),
+        ("bound/weight_stream_bf16_dpbf16", "the bf16 weight stream is the hand kernel's (an RNN's) bound"),
+        ("bound/weight_stream_int8_vnni", "the int8 weight stream is the hand kernel's (an RNN's) bound"),
         ("bound/fma_peak_2cores", "split along an RNN's time steps; for any model only the one-core FMA "
                                    "bound is measured"),
     ]

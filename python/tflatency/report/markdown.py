@@ -272,7 +272,8 @@ def _precision_section(summary):
              "Paths with bf16 or int8 weights after their fp32 twin, then the weight-streaming bounds. "
              f"Every bf16/int8 path passed max |got - golden| <= {fmt.figure(atol) if atol else '?'} against "
              "TensorFlow's fp32 output before it was timed (fp32 paths: the usual atol/rtol). x own bound = median / "
-             "the bound of its precision (fp32: the lower bound; bf16, int8: bound/weight_stream_<precision>); "
+             "the bound of its precision (fp32: the lower bound; bf16, int8: bound/weight_stream_<precision>, "
+             "with _vnni / _dpbf16 for the paths that narrow the activations for those dot products); "
              "speed-up = fp32 twin's median / median.", "",
              "| Path | Precision | Median us | x own bound | Speed-up over fp32 | Max abs error |",
              "|---|---|--:|--:|--:|--:|"]

@@ -12,9 +12,11 @@ Precision is part of the name too: a variant (or a bound's name) with a
 `_bf16` or `_int8` segment computes with weights of that precision
 (hand/avx2_int8/rnn, tflite/interpreter/one_thread_int8/rnn,
 bound/weight_stream_bf16); every other path is fp32. Its fp32 twin is the same
-name without that segment, nor one saying how the reduced precision is computed
-(hand/avx512_int8_vnni/rnn: 8-bit activations with AVX512_VNNI) (hand/avx2/rnn,
-hand/avx512/rnn, bound/weight_stream).
+name without that segment, nor one naming the dot product that narrows the
+activations too (hand/avx512_int8_vnni/rnn: AVX512_VNNI; hand/avx512_bf16_dpbf16/rnn:
+AVX512_BF16) (hand/avx2/rnn, hand/avx512/rnn, bound/weight_stream). Its own bound
+is the weight-streaming bound of the same precision and dot product
+(bound/weight_stream_int8, bound/weight_stream_int8_vnni).
 """
 
 import re
@@ -22,7 +24,7 @@ import re
 KINDS = ("rnn", "model", "trivial", "bound")
 FP32 = "fp32"
 REDUCED_PRECISIONS = ("bf16", "int8")  # tflatency.golden.PRECISIONS beyond fp32
-PRECISION_METHODS = ("vnni",)  # name parts that only qualify a reduced precision (not in the fp32 twin)
+PRECISION_METHODS = ("vnni", "dpbf16")  # dot products that qualify a reduced precision (not in the fp32 twin)
 
 # Order of the report's rows: by kind, then group, then variant, then name.
 _KIND_ORDER = {"rnn": 0, "model": 0, "trivial": 1, "bound": 3}
@@ -101,3 +103,25 @@ def fp32_twin(name):
         segments[i] = "_".join(p for p in segments[i].split("_")
                                if p not in REDUCED_PRECISIONS + PRECISION_METHODS)
     return "/".join(segments)
+
+
+def method_of(name):
+    """The dot product a reduced-precision path narrows its activations for ("vnni", "dpbf16"), or None."""
+    segments, middle = _middle(name)
+    found = [part for i in middle for part in segments[i].split("_") if part in PRECISION_METHODS]
+    return found[-1] if found else None
+
+
+def own_bound_name(name):
+    """The weight-streaming bound of a reduced-precision path's precision and dot product, or None (fp32)."""
+    precision = precision_of(name)
+    if precision == FP32:
+        return None
+    method = method_of(name)
+    return f"bound/weight_stream_{precision}" + (f"_{method}" if method else "")
+
+
+def reduced_bound_names():
+    """Every reduced-precision weight-streaming bound, in report order."""
+    return [f"bound/weight_stream_{p}{suffix}" for p in REDUCED_PRECISIONS
+            for suffix in [""] + [f"_{m}" for m in PRECISION_METHODS]]

@@ -2,9 +2,11 @@
 
 A path's precision comes from its name (naming.precision_of). Its own bound is
 the lower bound of its precision: `lower_bound_us` for fp32 paths, and for a
-bf16 or int8 path bound/weight_stream_<precision> (every weight byte of that
-precision streamed once, the fp32 bound's traffic pattern; the fp32 FMA peak
-does not bound a kernel whose arithmetic is not fp32 FMAs). Its fp32 twin is
+bf16 or int8 path bound/weight_stream_<precision>[_<dot product>] (every weight
+byte of that precision streamed once, the fp32 bound's traffic pattern, with the
+same arithmetic: widened to fp32, or the activations narrowed for vpdpbusd /
+vdpbf16ps (naming.own_bound_name); the fp32 FMA peak does not bound a kernel
+whose arithmetic is not fp32 FMAs). Its fp32 twin is
 the same path in fp32 (naming.fp32_twin): speed-up = twin median / median.
 `max_abs_error` is the golden check's max |got - golden| that the benchmark
 reported (its max_abs_error counter; null where a program does not report it).
@@ -18,10 +20,9 @@ from tflatency.report import naming
 
 def own_bound(path, by_name, lower_bound_us):
     """(median us of the path's own bound, its name) or (None, None)."""
-    precision = path["precision"]
-    if precision == naming.FP32:
+    if path["precision"] == naming.FP32:
         return lower_bound_us, "lower bound"
-    bound = by_name.get(f"bound/weight_stream_{precision}")
+    bound = by_name.get(naming.own_bound_name(path["name"]))
     if bound is None or bound["status"] != "ok":
         return None, None
     return bound["median_us"], bound["name"]
@@ -58,7 +59,5 @@ def table_rows(paths, main_kind):
             if row is not None and row["name"] not in seen:
                 seen.add(row["name"])
                 rows.append(row)
-    bounds = [by_name[n] for n in ["bound/weight_stream"] + [f"bound/weight_stream_{p}"
-                                                               for p in naming.REDUCED_PRECISIONS]
-              if n in by_name]
+    bounds = [by_name[n] for n in ["bound/weight_stream"] + naming.reduced_bound_names() if n in by_name]
     return rows + bounds if rows or len(bounds) > 1 else []

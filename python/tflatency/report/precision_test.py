@@ -24,6 +24,8 @@ class NamingTest(absltest.TestCase):
         cases = {
             "hand/avx2_int8/rnn": ("int8", "hand/avx2/rnn"),
             "hand/avx512_int8_vnni/rnn": ("int8", "hand/avx512/rnn"),
+            "hand/avx512_bf16_dpbf16/rnn": ("bf16", "hand/avx512/rnn"),
+            "bound/weight_stream_int8_vnni": ("int8", "bound/weight_stream"),
             "aot/znver5_bf16/rnn": ("bf16", "aot/znver5/rnn"),
             "hand/avx2_bf16_2threads/rnn": ("bf16", "hand/avx2_2threads/rnn"),
             "tflite/interpreter/one_thread_int8/rnn": ("int8", "tflite/interpreter/one_thread/rnn"),
@@ -37,6 +39,17 @@ class NamingTest(absltest.TestCase):
         for name, want in cases.items():
             self.assertEqual((naming.precision_of(name), naming.fp32_twin(name)), want, name)
 
+    def test_own_bound_follows_precision_and_dot_product(self):
+        cases = {
+            "hand/avx512_int8_vnni/rnn": "bound/weight_stream_int8_vnni",
+            "python_compiled/hand_bf16_dpbf16/rnn": "bound/weight_stream_bf16_dpbf16",
+            "hand/avx2_int8/rnn": "bound/weight_stream_int8",
+            "hand/avx2/rnn": None,
+        }
+        for name, want in cases.items():
+            self.assertEqual(naming.own_bound_name(name), want, name)
+        self.assertLess(set(cases.values()) - {None}, set(naming.reduced_bound_names()))
+
 
 class SummaryTest(absltest.TestCase):
 
@@ -44,13 +57,14 @@ class SummaryTest(absltest.TestCase):
         super().setUp()
         self.summary = build(
             rows("hand/avx2/rnn", [10.0, 10.0, 10.0], 1e-6), rows("hand/avx2_int8/rnn", [4.0, 4.0, 4.0], 3e-3),
-            rows("hand/avx2_bf16/rnn", [6.0] * 3, 2e-3),
+            rows("hand/avx2_bf16/rnn", [6.0] * 3, 2e-3), rows("hand/avx512_int8_vnni/rnn", [3.0] * 3, 4e-3),
             rows("tflite/interpreter/one_thread/rnn", [40.0] * 3), rows("tflite/interpreter/one_thread_int8/rnn",
                                                                          [20.0] * 3, 5e-3),
             rows("python_compiled/hand_int8/rnn", [5.0] * 3, 3e-3),
             rows("aot/znver3/rnn", [12.0] * 3), rows("aot/znver3_bf16/rnn", [7.0] * 3),
             rows("bound/fma_peak", [5.0] * 3), rows("bound/weight_stream", [9.0] * 3),
-            rows("bound/weight_stream_int8", [2.5] * 3), rows("bound/weight_stream_bf16", [4.5] * 3))
+            rows("bound/weight_stream_int8", [2.5] * 3), rows("bound/weight_stream_bf16", [4.5] * 3),
+            rows("bound/weight_stream_int8_vnni", [2.0] * 3))
         self.paths = {p["name"]: p for p in self.summary["paths"]}
         self.targets = {t["key"]: t for t in self.summary["targets"]["items"]}
 
@@ -71,10 +85,13 @@ class SummaryTest(absltest.TestCase):
         self.assertEqual(self.targets["compiled_best_vs_peer"]["value"], None)  # no fp32 python_compiled
 
     def test_reduced_precision_targets(self):
-        self.assertAlmostEqual(self.targets["hand_int8_fp32_bound"]["value"], 4.0 / 9.0)
-        self.assertFalse(self.targets["hand_int8_fp32_bound"]["met"])  # 0.44 > 0.4
-        self.assertAlmostEqual(self.targets["hand_int8_own_bound"]["value"], 4.0 / 2.5)
-        self.assertFalse(self.targets["hand_int8_own_bound"]["met"])
+        self.assertAlmostEqual(self.targets["hand_int8_fp32_bound"]["value"], 3.0 / 9.0)  # the fastest: vnni
+        self.assertTrue(self.targets["hand_int8_fp32_bound"]["met"])  # 0.33 <= 0.4
+        own = self.targets["hand_int8_own_bound"]  # vpdpbusd's bound, not the widening one
+        self.assertEqual(own["formula"], "hand/avx512_int8_vnni/rnn / bound/weight_stream_int8_vnni")
+        self.assertAlmostEqual(own["value"], 3.0 / 2.0)
+        self.assertFalse(own["met"])
+        self.assertAlmostEqual(self.paths["hand/avx512_int8_vnni/rnn"]["ratio_to_own_bound"], 3.0 / 2.0)
         self.assertAlmostEqual(self.targets["hand_bf16_fp32_bound"]["value"], 6.0 / 9.0)
         notes = " ".join(self.summary["targets"]["notes"])
         self.assertNotIn("hand/avx2_bf16/rnn / bound/weight_stream =", notes)  # below the fp32 bound is the goal
@@ -97,8 +114,10 @@ class SummaryTest(absltest.TestCase):
         self.assertEqual(self.summary["precision_table"], [
             "python_compiled/hand_int8/rnn",  # its twin was not measured
             "aot/znver3/rnn", "aot/znver3_bf16/rnn", "hand/avx2/rnn", "hand/avx2_bf16/rnn", "hand/avx2_int8/rnn",
+            "hand/avx512_int8_vnni/rnn",  # its twin hand/avx512/rnn was not measured
             "tflite/interpreter/one_thread/rnn", "tflite/interpreter/one_thread_int8/rnn",
-            "bound/weight_stream", "bound/weight_stream_bf16", "bound/weight_stream_int8"])
+            "bound/weight_stream", "bound/weight_stream_bf16", "bound/weight_stream_int8",
+            "bound/weight_stream_int8_vnni"])
         text = markdown.render(self.summary)
         self.assertIn("## Precision", text)
         self.assertIn("| hand/avx2_int8/rnn | int8 | 4.00 | 1.60 | 2.50 | 0.003 |", text)

@@ -27,9 +27,9 @@ Each value also gets its spread: the same ratio or difference over the two
 paths' 10th-90th percentiles of repetitions, most and least favourable ends
 (a 1.5x ratio whose spread is 1.45-1.56x is met on the medians, not clearly).
 Reduced precision (bf16/int8 weights; every target above compares fp32 paths only):
-  hand int8, 1 core     the fastest ok single-core hand/*_int8/rnn at most 0.4x the
+  hand int8, 1 core     the fastest ok single-core hand/*_int8*/rnn at most 0.4x the
                         fp32 bound/weight_stream, and within 1.3x of its own
-                        bound/weight_stream_int8;
+                        bound (bound/weight_stream_int8[_vnni], naming.own_bound_name);
   hand bf16, 1 core     hand/*_bf16/rnn at most 0.65x the fp32 bound/weight_stream;
   from Python           the fastest ok reduced-precision python_compiled/*/rnn at
                         least 2x faster than the fastest ok quantized engine
@@ -239,8 +239,8 @@ def _hand_reduced_targets(paths, precision, fp32_ratio):
     out = []
     bounds = [("fp32_bound", "the fp32 weight-streaming bound", "bound/weight_stream", fp32_ratio)]
     if precision == "int8":
-        bounds.append(("own_bound", "its own (int8) weight-streaming bound", "bound/weight_stream_int8",
-                       HAND_REDUCED_OWN_BOUND))
+        own = naming.own_bound_name(hand["name"]) if hand else "bound/weight_stream_int8"
+        bounds.append(("own_bound", "its own (int8) weight-streaming bound", own, HAND_REDUCED_OWN_BOUND))
     for suffix, what, bound_name, goal in bounds:
         bound = by_name.get(bound_name)
         bound = bound if bound and decompose.is_ok(bound) else None
