@@ -116,6 +116,33 @@ class CacheTest(absltest.TestCase):
         self.assertIsNone(scaling.weights_in(None, {"L2": "1024K", "L3": "32768K"}))
 
 
+class PrecisionTransitionTest(absltest.TestCase):
+
+    @staticmethod
+    def record(name, fma_count, weight_bytes, bound_ns, int8_bound_ns):
+        caches = {"L2": "2M", "L3": "32M"}
+        int8 = {"weight_bytes": weight_bytes // 4, "weights_in": scaling.weights_in(weight_bytes // 4, caches),
+                "bound_ns_per_fma": int8_bound_ns, "bound_source": "weight_stream_int8"}
+        return {"name": name, "usable": True, "fma_count": fma_count, "weight_bytes": weight_bytes,
+                "caches": caches, "weights_in": scaling.weights_in(weight_bytes, caches),
+                "bound_ns_per_fma": bound_ns, "lower_bound_source": "weight_stream",
+                "reduced_precisions": {"int8": int8, "bf16": None}}
+
+    def test_int8_weights_leave_each_cache_at_a_larger_model(self):
+        records = [self.record("small", 1e5, 1 << 20, 0.02, 0.01), self.record("mid", 1e6, 4 << 20, 0.05, 0.01),
+                   self.record("large", 1e7, 40 << 20, 0.2, 0.03)]
+        fp32 = [(t["level"], t["last_within"], t["first_beyond"]) for t in scaling.transitions(records)]
+        self.assertEqual(fp32, [("L2", "small", "mid"), ("L3", "mid", "large")])
+        int8 = scaling.transitions(records, "int8")  # 256K, 1M, 10M: only L2 is left, at the large model
+        self.assertEqual([(t["precision"], t["level"], t["last_within"], t["first_beyond"]) for t in int8],
+                         [("int8", "L2", "mid", "large")])
+        self.assertAlmostEqual(int8[0]["bound_jump"], 3.0)
+        self.assertEqual(int8[0]["bound_source_beyond"], "weight_stream_int8")
+        self.assertEqual(scaling.transitions(records, "bf16"), [])  # no bf16 entry: nothing placed
+        from tflatency.report import scaling_markdown  # pylint: disable=g-import-not-at-top
+        self.assertIn("int8 weights leave L2 (2M) at **large**", scaling_markdown.transition_sentence(int8[0]))
+
+
 class SweepReportTest(absltest.TestCase):
 
     def copy_fixture(self, name="sweep_small"):
@@ -139,6 +166,9 @@ class SweepReportTest(absltest.TestCase):
         self.assertEqual([(t["level"], t["last_within"], t["first_beyond"]) for t in result["transitions"]],
                          [("L2", "lstm_131k", "lstm_3m"), ("L3", "lstm_3m", "lstm_26m")])
         self.assertGreater(result["transitions"][1]["bound_jump"], 1)
+        # int8 weights are a quarter of the bytes: lstm_26m's 50 MB are 12.5 MB, inside L3 (32M).
+        self.assertEqual([(t["precision"], t["level"], t["first_beyond"]) for t in result["precision_transitions"]],
+                         [("bf16", "L2", "lstm_3m"), ("int8", "L2", "lstm_3m")])
         self.assertEqual(result["problems"], [])
         paths = {p["name"]: p for p in result["paths"]}
         self.assertNotIn("python/tf_function/trivial", paths)

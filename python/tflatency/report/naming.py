@@ -24,6 +24,7 @@ import re
 KINDS = ("rnn", "model", "trivial", "bound")
 FP32 = "fp32"
 REDUCED_PRECISIONS = ("bf16", "int8")  # tflatency.golden.PRECISIONS beyond fp32
+PRECISION_BYTES = {FP32: 4, "bf16": 2, "int8": 1}  # per weight
 PRECISION_METHODS = ("vnni", "dpbf16")  # dot products that qualify a reduced precision (not in the fp32 twin)
 
 # Order of the report's rows: by kind, then group, then variant, then name.

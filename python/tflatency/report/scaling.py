@@ -16,7 +16,9 @@ overhead (beyond it the overhead is less than half the time).
 
 Each size also says where its weights live (L2, L3 or DRAM, from its
 context's cache sizes) and its lower bound; where the weights leave L2 and
-L3, the bound's ns per FMA jumps (the bound follows the memory level).
+L3, the bound's ns per FMA jumps (the bound follows the memory level). The
+same for bf16 and int8 weights (half and a quarter of the bytes, so they leave
+each cache at a larger model), against their own bound/weight_stream_<precision>.
 
 Nothing in a subfolder is fatal: a missing one, or one without a usable
 summary.json, is a problem and the other sizes still count. Only a missing
@@ -264,11 +266,34 @@ def _bound_value(size):
     return "not measured", None, "no lower_bound_us"
 
 
+def _reduced_bytes(weight_bytes, precision):
+    """Bytes of the same weights in `precision` (weight_bytes is fp32's)."""
+    return weight_bytes * naming.PRECISION_BYTES[precision] // naming.PRECISION_BYTES[naming.FP32] \
+        if weight_bytes else weight_bytes
+
+
+def _reduced_precisions(size, caches):
+    """{precision: {"weight_bytes", "weights_in", "bound_ns_per_fma", "bound_source"}} for bf16 and int8:
+    where those weights live and the size's bound/weight_stream_<precision> per FMA (null if not ok)."""
+    rows = _path_rows(size.summary)
+    out = {}
+    for precision in naming.REDUCED_PRECISIONS:
+        source = f"weight_stream_{precision}"
+        row = rows.get(f"bound/{source}") or {}
+        median = row.get("median_us")
+        ok = row.get("status") == "ok" and _is_number(median) and median > 0 and size.fma_count
+        weight_bytes = _reduced_bytes(size.weight_bytes, precision)
+        out[precision] = {"weight_bytes": weight_bytes, "weights_in": weights_in(weight_bytes, caches),
+                          "bound_ns_per_fma": float(median) * 1000.0 / size.fma_count if ok else None,
+                          "bound_source": source if ok else None}
+    return out
+
+
 def _size_record(size):
     record = {"name": size.name, "folder": size.folder, "fma_count": size.fma_count,
               "weight_bytes": size.weight_bytes, "usable": size.summary is not None, "reason": size.reason,
               "caches": None, "weights_in": None, "lower_bound_us": None, "lower_bound_source": None,
-              "bound_ns_per_fma": None, "host": None, "cpu_model": None}
+              "bound_ns_per_fma": None, "host": None, "cpu_model": None, "reduced_precisions": None}
     if size.summary is None:
         return record
     context = size.summary["context"]
@@ -283,8 +308,19 @@ def _size_record(size):
         "bound_ns_per_fma": bound * 1000.0 / size.fma_count if bound else None,
         "host": context.get("host"),
         "cpu_model": context.get("cpu_model"),
+        "reduced_precisions": _reduced_precisions(size, caches),
     })
     return record
+
+
+def _view(record, precision):
+    """A size record as seen by weights of `precision`: weight_bytes, weights_in, bound_ns_per_fma and
+    lower_bound_source from its reduced_precisions entry (fp32: the record itself)."""
+    if precision == naming.FP32:
+        return record
+    entry = (record.get("reduced_precisions") or {}).get(precision) or {}
+    return dict(record, weight_bytes=entry.get("weight_bytes"), weights_in=entry.get("weights_in"),
+                bound_ns_per_fma=entry.get("bound_ns_per_fma"), lower_bound_source=entry.get("bound_source"))
 
 
 def _interpolate_fma(within, beyond, capacity):
@@ -296,9 +332,9 @@ def _interpolate_fma(within, beyond, capacity):
     return math.exp(math.log(f1) + t * (math.log(f2) - math.log(f1)))
 
 
-def transitions(size_records):
-    """Where the weights leave L2, then L3: one item per level that some size exceeds."""
-    placed = [s for s in size_records if s["usable"] and s["weights_in"] is not None]
+def transitions(size_records, precision=naming.FP32):
+    """Where the weights (of `precision`) leave L2, then L3: one item per level that some size exceeds."""
+    placed = [v for v in (_view(s, precision) for s in size_records) if v["usable"] and v["weights_in"] is not None]
     items = []
     for level in CACHE_LEVELS:
         rank = _level_rank(level)
@@ -311,6 +347,7 @@ def transitions(size_records):
         before = within["bound_ns_per_fma"] if within else None
         after = beyond["bound_ns_per_fma"]
         items.append({
+            "precision": precision,
             "level": level,
             "cache": beyond["caches"].get(level),
             "cache_bytes": capacity,
@@ -373,6 +410,7 @@ def build(folder):
         "min_points": MIN_POINTS,
         "sizes": records,
         "transitions": transitions(records),
+        "precision_transitions": [t for p in naming.REDUCED_PRECISIONS for t in transitions(records, p)],
         "paths": paths,
         "lower_bound": _series(LOWER_BOUND, "bound", "bound", usable, _bound_value),
         "problems": problems,

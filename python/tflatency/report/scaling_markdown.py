@@ -90,7 +90,8 @@ def _size_cells(record):
 
 def transition_sentence(item):
     """One sentence: where the weights leave a cache level, and what the lower bound does."""
-    sentence = (f"Weights leave {item['level']} ({item['cache']}) at **{item['first_beyond']}**")
+    weights = "Weights" if item.get("precision", "fp32") == "fp32" else f"{item['precision']} weights"
+    sentence = (f"{weights} leave {item['level']} ({item['cache']}) at **{item['first_beyond']}**")
     if item["fma_count_estimate"]:
         sentence += f" (the weights fill it at about {_fmas(item['fma_count_estimate'])} FMAs)"
     if item["bound_jump"] is not None:
@@ -122,6 +123,10 @@ def _sizes_section(scaling):
         lines.append("No cache transition to see: every measured size's weights sit in "
                      f"{', '.join(sorted(str(l) for l in levels))}." if None not in levels
                      else "Cache sizes unknown for some sizes: transitions not placed.")
+    if scaling.get("precision_transitions"):
+        lines += ["", "The same weights in bf16 and int8 (half and a quarter of the bytes), against their own "
+                      "bound/weight_stream_<precision>:", ""]
+        lines += [f"- {transition_sentence(t)}" for t in scaling["precision_transitions"]]
     return lines
 
 
