@@ -31,12 +31,13 @@ or converted from the SavedModel) on the golden input, prepared once. Cases:
                                     (torch.backends.mkldnn off). Compiling is part of the load.
   peer/openvino/<variant>/rnn       openvino.convert_model of the SavedModel, f32 precision hint,
                                     latency hint, infer() on preset tensors: one_thread,
-                                    two_threads, one_thread_hoisted
+                                    two_threads, one_thread_hoisted; one_thread_bf16 with
+                                    the bf16 precision hint (n/a where OpenVINO has no BF16)
   peer/iree/<variant>/rnn           tf2onnx -> iree-import-onnx -> iree-compile (llvm-cpu, host
                                     CPU), local-sync driver, VmContext.invoke on prebuilt
                                     arguments: local_sync, local_sync_hoisted
 
-The int8 cases are gated on the fp32 golden output by max |got - golden| <=
+The int8 and bf16 cases are gated on the fp32 golden output by max |got - golden| <=
 tflatency.golden.REDUCED_PRECISION_ATOL; every case reports that maximum as its
 max_abs_error counter.
 

@@ -45,6 +45,7 @@ ALL_CASES = [
     "peer/openvino/one_thread/rnn",
     "peer/openvino/two_threads/rnn",
     "peer/openvino/one_thread_hoisted/rnn",
+    "peer/openvino/one_thread_bf16/rnn",
     "peer/iree/local_sync/rnn",
     "peer/iree/local_sync_hoisted/rnn",
 ]

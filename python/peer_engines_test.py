@@ -131,6 +131,22 @@ class EnginesTest(absltest.TestCase):
         self.assertEqual(self._engine("openvino", self.model).context["openvino_execution_precision"],
                          "<Type: 'float32'>")
 
+    def test_openvino_bf16_is_gated_at_the_reduced_tolerance_or_not_applicable(self):
+        loaded = self._engine("openvino", self.model)
+        try:
+            step = loaded.make_step("one_thread_bf16")
+        except gated_bench.CaseError as e:  # no BF16 in OpenVINO's CPU plugin here: the reason instead
+            self.assertRegex(str(e), "^n/a: OpenVINO('s CPU plugin has no BF16| compiled)")
+            return
+        self.assertEqual(loaded.context["openvino_execution_precision_bf16"], "<Type: 'bfloat16'>")
+        result = self.model.golden.check(step(), "bf16")
+        self.assertTrue(result.ok, result.describe())
+        self.assertGreater(result.max_abs_diff, 1e-6, "as exact as fp32: not bf16")
+        no_bf16 = mock.Mock(get_property=mock.Mock(return_value=["FP32"]))  # a CPU plugin without BF16
+        with mock.patch.object(loaded, "_core", no_bf16):
+            with self.assertRaisesRegex(gated_bench.CaseError, "^n/a: OpenVINO's CPU plugin has no BF16 capability"):
+                loaded.make_step("one_thread_bf16")
+
     def test_openvino_wrong_weights_fail_the_gate(self):
         self._assert_wrong_weights_fail("openvino", ("one_thread",))
 

@@ -48,6 +48,7 @@ CASES = (
     Case("peer/openvino/one_thread/{kind}", "openvino", "one_thread"),
     Case("peer/openvino/two_threads/{kind}", "openvino", "two_threads"),
     Case("peer/openvino/one_thread_hoisted/{kind}", "openvino", "one_thread_hoisted"),
+    Case("peer/openvino/one_thread_bf16/{kind}", "openvino", "one_thread_bf16", "bf16"),
     Case("peer/iree/local_sync/{kind}", "iree", "local_sync"),
     Case("peer/iree/local_sync_hoisted/{kind}", "iree", "local_sync_hoisted"),
 )

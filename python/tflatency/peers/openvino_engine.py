@@ -12,13 +12,20 @@ request.infer() and a copy of each output tensor.
   two_threads         INFERENCE_NUM_THREADS 2
   one_thread_hoisted  one thread, converted from the hoisted SavedModel
                       (model.hoisted_saved_model_dir)
+  one_thread_bf16     one thread, INFERENCE_PRECISION_HINT bf16: OpenVINO's
+                      reduced-precision mode (bf16 weights and activations where
+                      its CPU plugin has BF16; n/a with the reason where it has not,
+                      or compiles f32 anyway)
 """
 
 import time
 
+from tflatency import gated_bench
+
 ENGINE = "openvino"
-VARIANTS = ("one_thread", "two_threads", "one_thread_hoisted")
-_THREADS = {"one_thread": 1, "two_threads": 2, "one_thread_hoisted": 1}
+VARIANTS = ("one_thread", "two_threads", "one_thread_hoisted", "one_thread_bf16")
+_THREADS = {"one_thread": 1, "two_threads": 2, "one_thread_hoisted": 1, "one_thread_bf16": 1}
+_BF16 = "BF16"  # in the CPU plugin's OPTIMIZATION_CAPABILITIES
 
 
 class Loaded:
@@ -52,12 +59,18 @@ class Loaded:
         if hoisted and not self._model.hoisted_saved_model_dir:
             raise ValueError(f"openvino variant {variant!r} needs --hoisted_saved_model_dir")
         ov, model = self._ov, self._model
+        bf16 = variant.endswith("_bf16")
+        if bf16 and _BF16 not in self._core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
+            raise gated_bench.CaseError("n/a: OpenVINO's CPU plugin has no BF16 capability on this CPU")
         compiled = self._core.compile_model(self._convert(hoisted), "CPU", {
-            "INFERENCE_PRECISION_HINT": "f32",
+            "INFERENCE_PRECISION_HINT": "bf16" if bf16 else "f32",
             "PERFORMANCE_HINT": "LATENCY",
             "INFERENCE_NUM_THREADS": _THREADS[variant],
         })
-        self.context["openvino_execution_precision"] = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+        executed = compiled.get_property("INFERENCE_PRECISION_HINT")
+        self.context["openvino_execution_precision" + ("_bf16" if bf16 else "")] = str(executed)
+        if bf16 and executed != ov.Type.bf16:
+            raise gated_bench.CaseError(f"n/a: OpenVINO compiled {executed} although asked for bf16")
         request = compiled.create_infer_request()
         feeds = model.feeds
         for port in compiled.inputs:
