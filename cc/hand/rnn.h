@@ -1,6 +1,8 @@
-// A hand-written fp32 kernel for one unbatched inference of a stacked LSTM or
-// GRU exported by //python:export_model (same math as python/tflatency/rnn_model.py).
-// Weights are packed at load time into the streaming layout of rnn_plan.h;
+// A hand-written kernel for one unbatched inference of a stacked LSTM or GRU
+// exported by //python:export_model (same math as python/tflatency/rnn_model.py),
+// with fp32 weights or, narrowed once at load, bf16 / int8 ones (optionally with
+// x and h narrowed too, for AVX-512's dot-product instructions: `precision`,
+// `narrow_activations`). Weights are packed at load time into the streaming layout of rnn_plan.h;
 // Run() then does one inference with no allocation, on the ISA path chosen at
 // run time (AVX-512, AVX2 or portable scalar; forcible through `isa`), on one
 // core by default or split across `threads` cores (each streams its share of

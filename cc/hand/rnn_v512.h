@@ -16,7 +16,7 @@ struct V512Base {
   static constexpr int kProjVecs = 8;
   static constexpr int kProjRows = 3;   // 3 x 8 accumulators + 3 broadcasts < 32 zmm
 
-  using I = __m512i;  // int8 activations: int32 lanes
+  using I = __m512i;  // narrowed activations: 32-bit lanes of bytes / int32 sums
   HAND_V_INLINE R Load(const float* p) { return _mm512_loadu_ps(p); }
   HAND_V_INLINE R LoadW(const float* p) { return Load(p); }
   // bf16 bits -> fp32: zero-extend to 32 bits and shift into the upper half (exact).
