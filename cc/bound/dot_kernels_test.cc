@@ -211,21 +211,11 @@ void TestPanel(WeightPrecision precision, int64_t k, int64_t n, int64_t rows, in
          what + ": Check missed an element off by " + std::to_string(step));
 }
 
-RnnShape Shape(Cell cell, int64_t layers, int64_t units, int64_t input_size, int64_t steps, int64_t batch) {
-  RnnShape shape;
-  shape.cell = cell;
-  shape.layers = layers;
-  shape.units = units;
-  shape.input_size = input_size;
-  shape.time_steps = steps;
-  shape.batch = batch;
-  return shape;
-}
-
 void TestStream(WeightPrecision precision) {
-  const RnnShape shapes[] = {Shape(Cell::kLstm, 2, 128, 150, 2, 1),  // configs/rnn_547k.json
-                             Shape(Cell::kGru, 3, 37, 11, 3, 6), Shape(Cell::kLstm, 2, 2, 3, 5, 1),
-                             Shape(Cell::kLstm, 2, 40, 23, 9, 2)};  // 18 input rows: k blocks
+  // {cell, layers, units, input_size, time_steps, batch}
+  const RnnShape shapes[] = {{Cell::kLstm, 2, 128, 150, 2, 1},  // configs/rnn_547k.json
+                             {Cell::kGru, 3, 37, 11, 3, 6}, {Cell::kLstm, 2, 2, 3, 5, 1},
+                             {Cell::kLstm, 2, 40, 23, 9, 2}};  // 18 input rows: k blocks
   for (const RnnShape& shape : shapes) {
     const std::string what = std::string(PrecisionName(precision)) + " dot stream " + CellName(shape.cell) +
                              " H=" + std::to_string(shape.units) + " B=" + std::to_string(shape.batch);
