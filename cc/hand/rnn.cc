@@ -337,9 +337,9 @@ void HandRnn::PackNarrowActivations() {
   const int64_t offset_stride = RoundUp(cols, kAlignFloats);  // int32s per layer, per K and R
   pairs_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, RoundUp(pair_bytes, 64))));
   offsets_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>(2 * offset_stride * plan_.layers) * 4)));
-  // Per worker T rows of x_t and one of h_{t-1}, each the widest row rounded up to 16 values (the
-  // narrowing writes whole vectors), and their scales.
-  workspace_.act_rows = T + 1;
+  // Per worker the digit rows of every x_t and one row of h_{t-1}, each the widest row rounded up
+  // to 16 values (the narrowing writes whole vectors), and their scales.
+  workspace_.act_rows = hand::InputDigits(plan_.precision) * T + 1;
   workspace_.act_row = RoundUp(RoundUp(widest, 16) * bytes, 64);
   const int64_t act_bytes = workspace_.act_rows * workspace_.act_row * plan_.workers;
   act_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>(act_bytes))));

@@ -9,7 +9,7 @@
 //   (converted to fp32 exactly; the per-column scale is applied to the sum, see kScaled)
 //   and for the narrowed-activation types W = Int8Act, Bf16Act (rnn_plan.h) also the integer
 //   type I, IZero, LoadI, NarrowInt8 / NarrowBf16(x, n, out): n floats narrowed into out,
-//   returning the row's scale, Broadcast4(p): 4 bytes into every int32 lane,
+//   returning the row's scale, NarrowInt8Remainder (int8's second digit), Broadcast4(p): 4 bytes into every int32 lane,
 //   DotU8S8(acc, b, w): acc + per lane the sum of 4 u8 x s8 products (vpdpbusd),
 //   DotBf16(acc, b, w): acc + per lane 2 bf16 products (vdpbf16ps), ISubToFloat(a, p): float(a - int32 at p)
 // Everything here has internal linkage, so no instantiation compiled for one
@@ -36,6 +36,9 @@ struct Int8Act {};
 struct Bf16Act {};
 template <class W>
 constexpr bool kNarrowAct = std::is_same_v<W, Int8Act> || std::is_same_v<W, Bf16Act>;
+// Rows each of the model's inputs x_t is narrowed into (rnn_plan.h: int8 gets a second digit).
+template <class W>
+constexpr int kInputDigits = InputDigits(std::is_same_v<W, Int8Act> ? WeightPrecision::kInt8 : WeightPrecision::kBf16);
 // Values of a column per 4-byte lane in their re-laid-out panels.
 template <class W>
 constexpr int kPerLane = std::is_same_v<W, Int8Act> ? 4 : 2;
@@ -174,20 +177,21 @@ HAND_TARGET void Project(const Plan& plan, const PackedSlice& slice, const float
   }
 }
 
-// Narrowed activations: gx[r][0..NV*L) = bias + x_r * K_panel for RB rows already narrowed (act, one
-// row every act_row bytes; int8: scaled by the row's act_scale and the columns' scale, offset
-// removed), the panel [groups][NV vectors of L lanes][4 bytes].
-template <class V, int RB, int NV, class WT>
-HAND_TARGET void ProjectPanelNarrow(const uint8_t* w, int64_t groups, const uint8_t* act, int64_t act_row,
-                                    const float* act_scale, const float* bias, const float* scale,
+// Narrowed activations: gx[r][0..NV*L) = bias + x_r * K_panel for RB time steps already narrowed,
+// each into D rows (1; kInputDigits for the model's input), one row every act_row bytes of act
+// (int8: each digit's sum scaled by its act_scale and the columns' scale, the offset removed, the
+// digits added), over NV vectors of a panel [groups][group_stride bytes] of L lanes of 4 bytes.
+template <class V, int RB, int NV, class WT, int D>
+HAND_TARGET void ProjectPanelNarrow(const uint8_t* w, int64_t groups, int64_t group_stride, const uint8_t* act,
+                                    int64_t act_row, const float* act_scale, const float* bias, const float* scale,
                                     const int32_t* offset, float* gx, int64_t gx_stride) {
   constexpr int L = V::kLanes;
   constexpr bool int8 = std::is_same_v<WT, Int8Act>;
-  std::conditional_t<int8, typename V::I, typename V::R> acc[RB][NV];
+  std::conditional_t<int8, typename V::I, typename V::R> acc[RB * D][NV];
 #pragma GCC unroll 8
   for (int v = 0; v < NV; ++v) {
-#pragma GCC unroll 4
-    for (int r = 0; r < RB; ++r) {
+#pragma GCC unroll 8
+    for (int r = 0; r < RB * D; ++r) {
       if constexpr (int8) {
         acc[r][v] = V::IZero();
       } else {
@@ -197,14 +201,14 @@ HAND_TARGET void ProjectPanelNarrow(const uint8_t* w, int64_t groups, const uint
   }
 #pragma GCC unroll 2
   for (int64_t k = 0; k < groups; ++k) {
-    typename V::I xb[RB];
-#pragma GCC unroll 4
-    for (int r = 0; r < RB; ++r) xb[r] = V::Broadcast4(act + r * act_row + 4 * k);
+    typename V::I xb[RB * D];
+#pragma GCC unroll 8
+    for (int r = 0; r < RB * D; ++r) xb[r] = V::Broadcast4(act + r * act_row + 4 * k);
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) {
       const typename V::I wv = V::LoadI(w + v * L * 4);
-#pragma GCC unroll 4
-      for (int r = 0; r < RB; ++r) {
+#pragma GCC unroll 8
+      for (int r = 0; r < RB * D; ++r) {
         if constexpr (int8) {
           acc[r][v] = V::DotU8S8(acc[r][v], xb[r], wv);
         } else {
@@ -212,7 +216,7 @@ HAND_TARGET void ProjectPanelNarrow(const uint8_t* w, int64_t groups, const uint
         }
       }
     }
-    w += NV * L * 4;
+    w += group_stride;
   }
 #pragma GCC unroll 8
   for (int v = 0; v < NV; ++v) {
@@ -220,8 +224,13 @@ HAND_TARGET void ProjectPanelNarrow(const uint8_t* w, int64_t groups, const uint
       const typename V::R s = V::Load(scale + v * L), b = V::Load(bias + v * L);
 #pragma GCC unroll 4
       for (int r = 0; r < RB; ++r) {
-        V::Store(gx + r * gx_stride + v * L,
-                 V::Fmadd(V::ISubToFloat(acc[r][v], offset + v * L), V::Mul(s, V::Set1(act_scale[r])), b));
+        typename V::R sum = b;  // the smallest digit first
+#pragma GCC unroll 2
+        for (int j = D - 1; j >= 0; --j) {
+          sum = V::Fmadd(V::ISubToFloat(acc[r * D + j][v], offset + v * L), V::Mul(s, V::Set1(act_scale[r * D + j])),
+                         sum);
+        }
+        V::Store(gx + r * gx_stride + v * L, sum);
       }
     } else {
 #pragma GCC unroll 4
@@ -230,54 +239,69 @@ HAND_TARGET void ProjectPanelNarrow(const uint8_t* w, int64_t groups, const uint
   }
 }
 
-template <class V, int RB, int NV, class WT>
-HAND_INLINE void ProjectPanelNarrowNv(int nv, const uint8_t* w, int64_t groups, const uint8_t* act, int64_t act_row,
-                                      const float* act_scale, const float* bias, const float* scale,
-                                      const int32_t* offset, float* gx, int64_t gx_stride) {
+template <class V, int RB, int NV, class WT, int D>
+HAND_INLINE void ProjectPanelNarrowNv(int nv, const uint8_t* w, int64_t groups, int64_t group_stride,
+                                      const uint8_t* act, int64_t act_row, const float* act_scale, const float* bias,
+                                      const float* scale, const int32_t* offset, float* gx, int64_t gx_stride) {
   if constexpr (NV >= 1) {
     if (nv == NV) {
-      return ProjectPanelNarrow<V, RB, NV, WT>(w, groups, act, act_row, act_scale, bias, scale, offset, gx, gx_stride);
+      return ProjectPanelNarrow<V, RB, NV, WT, D>(w, groups, group_stride, act, act_row, act_scale, bias, scale, offset,
+                                               gx, gx_stride);
     }
-    ProjectPanelNarrowNv<V, RB, NV - 1, WT>(nv, w, groups, act, act_row, act_scale, bias, scale, offset, gx,
-                                            gx_stride);
+    ProjectPanelNarrowNv<V, RB, NV - 1, WT, D>(nv, w, groups, group_stride, act, act_row, act_scale, bias, scale, offset,
+                                            gx, gx_stride);
   }
 }
 
-template <class V, int RB, class WT>
-HAND_INLINE void ProjectRowsNarrow(int rb, int nv, const uint8_t* w, int64_t groups, const uint8_t* act,
-                                   int64_t act_row, const float* act_scale, const float* bias, const float* scale,
-                                   const int32_t* offset, float* gx, int64_t gx_stride) {
+template <class V, int RB, class WT, int D>
+HAND_INLINE void ProjectRowsNarrow(int rb, int nv, const uint8_t* w, int64_t groups, int64_t group_stride,
+                                   const uint8_t* act, int64_t act_row, const float* act_scale, const float* bias,
+                                   const float* scale, const int32_t* offset, float* gx, int64_t gx_stride) {
   if constexpr (RB >= 1) {
     if (rb == RB) {
-      return ProjectPanelNarrowNv<V, RB, V::kProjVecs, WT>(nv, w, groups, act, act_row, act_scale, bias, scale,
-                                                           offset, gx, gx_stride);
+      return ProjectPanelNarrowNv<V, RB, V::kProjVecs / D, WT, D>(nv, w, groups, group_stride, act, act_row,
+                                                                         act_scale, bias, scale, offset, gx, gx_stride);
     }
-    ProjectRowsNarrow<V, RB - 1, WT>(rb, nv, w, groups, act, act_row, act_scale, bias, scale, offset, gx, gx_stride);
+    ProjectRowsNarrow<V, RB - 1, WT, D>(rb, nv, w, groups, group_stride, act, act_row, act_scale, bias, scale, offset, gx,
+                                     gx_stride);
   }
+}
+
+// Narrowed activations: x_t into its D rows at act (returning their scales in act_scale).
+template <class V, class WT, int D>
+HAND_INLINE void NarrowInput(const float* x, int64_t n, uint8_t* act, int64_t act_row, float* act_scale) {
+  act_scale[0] = NarrowRow<V, WT>(x, n, act);
+  if constexpr (D == 2) act_scale[1] = V::NarrowInt8Remainder(x, n, act, act_scale[0], act + act_row);
 }
 
 // Narrowed activations: gx[t] = x_t * K + bias for every time step, over one slice's columns; this
-// worker first narrows every x_t into its rows of ws.act.
-template <class V, class WT>
+// worker first narrows every x_t into its D rows of ws.act. A panel of kProjVecs vectors is taken
+// kProjVecs / D vectors at a time (the accumulators of every digit must fit in registers).
+template <class V, class WT, int D>
 HAND_TARGET void ProjectNarrow(const Plan& plan, const Workspace& ws, int worker, const PackedSlice& slice,
                                const float* x, int64_t x_stride, float* gx) {
-  constexpr int L = V::kLanes;
+  constexpr int L = V::kLanes, kSubVecs = V::kProjVecs / D;
   const int64_t block_cols = (plan.gate_cols / plan.units_padded) * V::kUnitVecs * L;  // G*U
   const int64_t col_begin = slice.block_begin * block_cols, col_end = slice.block_end * block_cols;
   const int64_t cols = plan.gate_cols, d = slice.input, groups = (d + kPerLane<WT> - 1) / kPerLane<WT>;
   uint8_t* act = ws.act + worker * ws.act_rows * ws.act_row;
   float* act_scale = ws.act_scale + worker * ws.act_rows;
-  for (int64_t t = 0; t < plan.time_steps; ++t) act_scale[t] = NarrowRow<V, WT>(x + t * x_stride, d, act + t * ws.act_row);
+  for (int64_t t = 0; t < plan.time_steps; ++t) {
+    NarrowInput<V, WT, D>(x + t * x_stride, d, act + t * D * ws.act_row, ws.act_row, act_scale + t * D);
+  }
   const int32_t* offset = std::is_same_v<WT, Int8Act> ? slice.k_offset : nullptr;
   for (int64_t t0 = 0; t0 < plan.time_steps; t0 += V::kProjRows) {
     const int rb = static_cast<int>(plan.time_steps - t0 < V::kProjRows ? plan.time_steps - t0 : V::kProjRows);
     const uint8_t* w = KPanels<WT>(slice);
     for (int64_t col0 = col_begin; col0 < col_end; col0 += V::kProjVecs * L) {
       const int64_t width = col_end - col0 < V::kProjVecs * L ? col_end - col0 : V::kProjVecs * L;
-      ProjectRowsNarrow<V, V::kProjRows, WT>(rb, static_cast<int>(width / L), w, groups, act + t0 * ws.act_row,
-                                             ws.act_row, act_scale + t0, slice.k_bias + col0,
-                                             offset ? slice.k_scale + col0 : nullptr, offset ? offset + col0 : nullptr,
-                                             gx + t0 * cols + col0, cols);
+      for (int64_t sub = 0; sub < width; sub += kSubVecs * L) {
+        const int64_t c = col0 + sub;
+        ProjectRowsNarrow<V, V::kProjRows, WT, D>(
+            rb, static_cast<int>((width - sub < kSubVecs * L ? width - sub : kSubVecs * L) / L), w + sub * 4, groups,
+            width * 4, act + t0 * D * ws.act_row, ws.act_row, act_scale + t0 * D, slice.k_bias + c,
+            offset ? slice.k_scale + c : nullptr, offset ? offset + c : nullptr, gx + t0 * cols + c, cols);
+      }
       w += width * groups * 4;
     }
   }
@@ -457,7 +481,11 @@ HAND_TARGET void RunModel(const Plan& plan, const Workspace& ws, int worker, con
     for (int64_t l = 0; l < plan.layers; ++l) {
       const PackedSlice& slice = plan.slice[l * plan.workers + worker];
       if constexpr (kNarrowAct<W>) {
-        ProjectNarrow<V, W>(plan, ws, worker, slice, x, x_stride, ws.gx);
+        if (l == 0) {
+          ProjectNarrow<V, W, kInputDigits<W>>(plan, ws, worker, slice, x, x_stride, ws.gx);
+        } else {  // x is the layer below's h, within (-1, 1)
+          ProjectNarrow<V, W, 1>(plan, ws, worker, slice, x, x_stride, ws.gx);
+        }
       } else {
         Project<V, W>(plan, slice, x, x_stride, ws.gx);
       }

@@ -44,6 +44,19 @@
 // the VNNI kernel and its emulation on plain AVX-512F give identical results.
 // bf16 accumulates in fp32 in vdpbf16ps's documented order (the odd element's
 // product, then the even one's), which its emulation follows.
+// With int8, the model's input (x_t of layer 0) gets a second digit: it is
+// narrowed twice, q_hi as above and q_lo = round((x - s q_hi) / s_lo) + 128 with
+// s_lo = s / 254 (the remainder lies within s / 2), and the projection sums both
+// rows against the same loaded weights: s_w (s (sum_hi - offset) + s_lo
+// (sum_lo - offset)). The model's input is the one activation with no bounded
+// range (the default model's is N(0, 1): 255 steps of max |x| / 127 are coarse),
+// and one digit of it is most of 8-bit activations' error: on the default model
+// max abs error 8.5e-4 with one digit, 5.0e-4 with two (int8 weights alone:
+// 3.2e-4; LiteRT's dynamic-range int8: 6.5e-4; python/tflatency/int8_emulation.py
+// reproduces the kernel's), for one more vpdpbusd per
+// weight vector and time step of layer 0, not another pass over K. The layers
+// above take h of the layer below, within (-1, 1), and h_{t-1} with one digit
+// (a second one for all of them: 3.4e-4, twice the extra products).
 //
 // Workers. With W workers (threads), each owns a contiguous range of unit
 // blocks ("slice") in every layer, with its own copy of that range's K and R
@@ -113,6 +126,9 @@ struct Plan {
   Barrier barrier;           // unused with one worker
 };
 
+// Narrowed activations: the rows each of the model's inputs x_t is narrowed into (int8: two digits).
+constexpr int InputDigits(WeightPrecision precision) { return precision == WeightPrecision::kInt8 ? 2 : 1; }
+
 // Scratch for Run, allocated once at load time, shared by the workers (each
 // writes only its own columns / units); all 64-byte aligned.
 struct Workspace {
@@ -120,8 +136,9 @@ struct Workspace {
   float* seq[2];   // [time_steps][H'] each: a layer's h sequence (ping-pong)
   float* c;        // [H'] LSTM cell state
   float* zeros;    // [H'] h_{-1}
-  // Narrowed activations: per worker act_rows rows of act_row bytes (a layer's x_t, then h_{t-1}
-  // in the last) at act + worker * act_rows * act_row, and their int8 scales at act_scale + worker * act_rows.
+  // Narrowed activations: per worker act_rows rows of act_row bytes (a layer's x_t, one row each,
+  // the model's input InputDigits rows each; then h_{t-1} in the last) at
+  // act + worker * act_rows * act_row, and their int8 scales at act_scale + worker * act_rows.
   uint8_t* act;
   float* act_scale;
   int64_t act_rows, act_row;

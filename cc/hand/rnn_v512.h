@@ -72,6 +72,20 @@ struct V512Base {
     }
     return max / 127.0f;
   }
+  // int8, second digit: q = round((x - s (hi - 128)) / s_lo) + 128 with s_lo = s / 254, for the
+  // row hi that NarrowInt8 wrote with scale s; returns s_lo.
+  HAND_V_INLINE float NarrowInt8Remainder(const float* x, int64_t n, const uint8_t* hi, float s, uint8_t* out) {
+    const R scale = Set1(s), inv = Set1(s > 0 ? 254.0f / s : 0.0f);
+    for (int64_t i = 0; i < n; i += kLanes) {
+      const __m512i first = _mm512_sub_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(hi + i))),
+                                             _mm512_set1_epi32(128));
+      const R remainder = _mm512_fnmadd_ps(scale, _mm512_cvtepi32_ps(first), LoadTail(x + i, n - i));
+      __m512i q = _mm512_cvtps_epi32(Mul(remainder, inv));
+      q = _mm512_min_epi32(_mm512_max_epi32(q, _mm512_set1_epi32(-127)), _mm512_set1_epi32(127));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(_mm512_add_epi32(q, _mm512_set1_epi32(128))));
+    }
+    return s / 254.0f;
+  }
   // bf16: the upper 16 bits rounded to nearest even (Bf16Bits for finite x); returns 1.
   HAND_V_INLINE float NarrowBf16(const float* x, int64_t n, uint8_t* out) {
     for (int64_t i = 0; i < n; i += kLanes) {
