@@ -52,7 +52,7 @@
 // range (the default model's is N(0, 1): 255 steps of max |x| / 127 are coarse),
 // and one digit of it is most of 8-bit activations' error: on the default model
 // max abs error 8.5e-4 with one digit, 5.0e-4 with two (int8 weights alone:
-// 3.2e-4; LiteRT's dynamic-range int8: 6.5e-4; python/tflatency/int8_emulation.py
+// 3.2e-4; LiteRT's dynamic-range int8: 6.5e-4; python/tflatency/quantized_emulation.py
 // reproduces the kernel's), for one more vpdpbusd per
 // weight vector and time step of layer 0, not another pass over K. The layers
 // above take h of the layer below, within (-1, 1), and h_{t-1} with one digit

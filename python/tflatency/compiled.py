@@ -44,7 +44,7 @@ def load_hand(prefix, threads=1, isa="auto", precision="fp32", activations="fp32
     threads=2 splits one inference across two cores; isa forces "avx512", "avx2" or "scalar";
     precision "bf16" or "int8" packs the weights so at load (fp32 accumulation); activations set to
     the same precision narrows x and h too, for AVX512_BF16's or AVX512_VNNI's dot products
-    (cc/hand/rnn_plan.h; int8: the model's input in two 8-bit digits, tflatency/int8_emulation.py).
+    (cc/hand/rnn_plan.h; int8: the model's input in two 8-bit digits, tflatency/quantized_emulation.py).
     ValueError names the reason where this CPU cannot run the kernel asked for.
     """
     import hand_rnn_py  # pylint: disable=g-import-not-at-top  (only programs that depend on //cc/hand:hand_rnn_py)
