@@ -20,10 +20,10 @@ far closer than the schemes differ from each other and from fp32 (> 1e-4).
 import numpy as np
 
 from tflatency import reference
+from tflatency.weights import NARROWED
 
 INT8_MAX = 127
 INPUT_DIGITS = 2  # rows the model's input x_t is narrowed into with int8 (InputDigits in cc/hand/rnn_plan.h)
-_NARROWED = ("kernel", "recurrent_kernel")  # the weights a reduced precision applies to (biases stay fp32)
 
 
 def round_bf16(x):
@@ -64,7 +64,7 @@ def narrowed_weights(weights, precision):
             return round_bf16(w)
         q, s = quantize_columns(w)
         return (q * s).astype(np.float32)
-    return [{name: narrow(w) if name in _NARROWED else w for name, w in layer.items()} for layer in weights]
+    return [{name: narrow(w) if name in NARROWED else w for name, w in layer.items()} for layer in weights]
 
 
 def _int8_product(input_digits):

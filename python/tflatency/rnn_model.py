@@ -8,7 +8,7 @@ Keras 3 models do not save in that form.
 import tensorflow as tf
 
 from tflatency.model_config import ModelConfig
-from tflatency.weights import make_weights
+from tflatency.weights import NARROWED, make_weights
 
 
 def _lstm_step(xk, h, c, layer):
@@ -37,8 +37,6 @@ def _input_projections(inputs, layer, hoisted):
     return tf.split(tf.matmul(tf.concat(inputs, axis=0), layer["kernel"]), len(inputs), axis=0)
 
 
-# The matrices that weights_precision="bf16" stores as bfloat16 (biases stay float32, as in the hand kernel).
-_NARROWED = ("kernel", "recurrent_kernel")
 
 
 class RnnModel(tf.Module):
@@ -63,7 +61,7 @@ class RnnModel(tf.Module):
         self.hoist_input_projection = hoist_input_projection
         narrow = weights_precision == "bf16"
         self.layers = [
-            {key: tf.Variable(tf.cast(value, tf.bfloat16) if narrow and key in _NARROWED else value,
+            {key: tf.Variable(tf.cast(value, tf.bfloat16) if narrow and key in NARROWED else value,
                               name=f"layer{n}_{key}") for key, value in layer.items()}
             for n, layer in enumerate(make_weights(config))
         ]

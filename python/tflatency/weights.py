@@ -17,6 +17,8 @@ from tflatency.model_config import ModelConfig
 
 
 WEIGHT_ORDER = ("kernel", "recurrent_kernel", "bias", "recurrent_bias")
+# The matrices a reduced weight precision applies to (biases stay float32, as in the hand kernel).
+NARROWED = ("kernel", "recurrent_kernel")
 
 
 def make_weights(config: ModelConfig):
